@@ -1,0 +1,55 @@
+# Lojista: `make run` (demo shop) and `make test` (whole suite) work on a fresh
+# clone with only Python 3.11+, make and git installed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+# PostgreSQL for the second pass of `make test`: TEST_DATABASE_URL, else a
+# DATABASE_URL that points at PostgreSQL.
+PG_URL := $(or $(TEST_DATABASE_URL),$(filter postgres%,$(DATABASE_URL)))
+
+.PHONY: install run test test-sqlite test-postgres lint bench messages clean
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv sync --frozen --inexact --quiet
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --if-empty
+	DEBUG=$${DEBUG:-true} ./scripts/run-demo
+
+test: test-sqlite test-postgres
+
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install
+ifneq ($(PG_URL),)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+else
+	@echo "PostgreSQL pass skipped: set TEST_DATABASE_URL=postgres://user@host:5432/db to run it."
+endif
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy lojista
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: install
+	cd lojista && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l pt_BR --no-obsolete
+	cd lojista && DEBUG=true ../$(BIN)/python ../manage.py compilemessages -l pt_BR
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

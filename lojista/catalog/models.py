@@ -1,0 +1,53 @@
+"""What the shop sells: products and their variants (the sellable unit)."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Product(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    images = models.JSONField(_("image URLs"), default=list, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Variant(models.Model):
+    """A sellable unit: one size/colour of a product, with its SKU and price.
+
+    Stock lives in the inventory app; ``track_stock`` False means the shop
+    never runs out of it (a digital good, made to order).
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    price = models.DecimalField(
+        _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    track_stock = models.BooleanField(_("track stock"), default=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["position", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(price__gte=0), name="variant_price_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} – {self.name}" if self.name else self.product.name

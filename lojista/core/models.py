@@ -1,0 +1,13 @@
+from django.db import models
+
+
+class ScheduledRun(models.Model):
+    """One row per periodic task per time slot: the unique constraint makes
+    several schedulers enqueue each slot exactly once."""
+
+    task_path = models.CharField(max_length=200)
+    slot = models.BigIntegerField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task_path", "slot"], name="one_run_per_task_slot")]

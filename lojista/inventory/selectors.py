@@ -1,0 +1,32 @@
+"""Reads of stock availability."""
+
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from lojista.catalog.models import Variant
+from lojista.inventory.models import Reservation
+
+
+def active_reserved_subquery(exclude_key: str | None = None) -> Subquery:
+    """Units held by unexpired reservations of the outer variant (0 when none)."""
+    reservations = Reservation.objects.filter(variant=OuterRef("pk"), expires_at__gt=timezone.now())
+    if exclude_key is not None:
+        reservations = reservations.exclude(key=exclude_key)
+    total = reservations.order_by().values("variant").annotate(total=Sum("quantity")).values("total")
+    return Subquery(total, output_field=IntegerField())
+
+
+def with_availability(variants: QuerySet[Variant]) -> QuerySet[Variant]:
+    """Annotate ``available_quantity``: on hand minus active holds, never below
+    zero; ``None`` for variants whose stock is not tracked. One query."""
+    return variants.annotate(
+        on_hand=Coalesce(F("stock__quantity"), Value(0)),
+        reserved=Coalesce(active_reserved_subquery(), Value(0)),
+        available_quantity_raw=Greatest(F("on_hand") - F("reserved"), Value(0)),
+    )
+
+
+def available_quantity(variant: Variant) -> int | None:
+    """``available_quantity`` of an annotated variant (None when untracked)."""
+    return variant.available_quantity_raw if variant.track_stock else None  # type: ignore[attr-defined]
