@@ -47,8 +47,10 @@ lint: install
 bench: install
 	$(BIN)/python bench/run.py
 
+# Needs GNU gettext (xgettext, msgfmt); the compiled .mo is committed so that
+# running Lojista does not.
 messages: install
-	cd lojista && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l pt_BR --no-obsolete
+	cd lojista && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l pt_BR --no-obsolete --no-location
 	cd lojista && DEBUG=true ../$(BIN)/python ../manage.py compilemessages -l pt_BR
 
 clean:

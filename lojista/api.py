@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from lojista.carts.api import router as carts_router
 from lojista.catalog.api import router as catalog_router
 from lojista.core.errors import DomainError, Throttled
 from lojista.customers.api import router as customers_router
@@ -77,3 +78,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", inventory_router)
+api.add_router("/", carts_router)

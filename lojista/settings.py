@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lojista.catalog",
     "lojista.inventory",
     "lojista.customers",
+    "lojista.carts",
     "lojista.checkout",
     "lojista.demo",
 ]
@@ -76,9 +77,7 @@ TEMPLATES = [
 
 # Database: SQLite file by default (the embedded demo), PostgreSQL in production.
 (BASE_DIR / "var").mkdir(exist_ok=True)
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'lojista.sqlite3'}")
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'lojista.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so two writers
     # queue up instead of failing with "database is locked" on lock upgrade.
@@ -110,6 +109,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 
 # Email: smtp://user:pass@host:port (smtp+tls://, smtp+ssl://), consolemail://, filemail://path
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -128,11 +128,19 @@ TASKS = {
 LOJISTA_PERIODIC_TASKS = {
     "lojista.inventory.tasks.release_expired_reservations": 60,
     "lojista.customers.tasks.purge_login_failures": 3600,
+    "lojista.carts.tasks.purge_expired_carts": 3600,
 }
 
 # The shop.
 LOJISTA_CURRENCY = env.str("SHOP_CURRENCY", default="EUR")
 LOJISTA_SHOP_NAME = env.str("SHOP_NAME", default="Lojista Demo Shop")
+
+# Carts expire after this many days without activity; empty guest carts sooner.
+LOJISTA_CART_TTL_CUSTOMER_DAYS = env.int("CART_TTL_CUSTOMER_DAYS", default=90)
+LOJISTA_CART_TTL_GUEST_DAYS = env.int("CART_TTL_GUEST_DAYS", default=30)
+LOJISTA_CART_TTL_EMPTY_GUEST_DAYS = env.int("CART_TTL_EMPTY_GUEST_DAYS", default=2)
+# The most units of one variant a cart line may ask for.
+LOJISTA_CART_MAX_LINE_QUANTITY = 999
 
 # Login throttling: more than LOGIN_MAX_FAILURES failed logins for one email or
 # one client address within LOGIN_FAILURE_WINDOW seconds answers 429.

@@ -47,7 +47,9 @@ class Variant(models.Model):
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
         ordering = ["position", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(price__gte=0), name="variant_price_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="variant_price_not_negative")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.product.name} – {self.name}" if self.name else self.product.name
+        return f"{self.product.name} - {self.name}" if self.name else self.product.name

@@ -12,5 +12,7 @@ def client_address(request: HttpRequest) -> str:
     hops = settings.LOJISTA_TRUSTED_PROXIES
     if hops <= 0:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
     return forwarded[-hops] if len(forwarded) >= hops else remote

@@ -11,3 +11,6 @@ class ScheduledRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task_path", "slot"], name="one_run_per_task_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} @ {self.slot}"

@@ -22,8 +22,10 @@ def decode_cursor(cursor: str, *, keys: dict[str, type]) -> dict[str, Any]:
         position = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         position = None
-    if not isinstance(position, dict) or set(position) != set(keys) or not all(
-        type(position[key]) is kind for key, kind in keys.items()
+    if (
+        not isinstance(position, dict)
+        or set(position) != set(keys)
+        or not all(type(position[key]) is kind for key, kind in keys.items())
     ):
         raise InvalidInput(
             _("The cursor is not valid."), details={"fields": {"cursor": [str(_("Malformed cursor."))]}}

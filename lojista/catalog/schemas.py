@@ -1,0 +1,50 @@
+"""The product as the API shows it."""
+
+from typing import Any
+
+from ninja import Schema
+
+from lojista.catalog.models import Product, Variant
+from lojista.catalog.selectors import is_in_stock
+from lojista.core.schemas import Money
+from lojista.inventory.selectors import available_quantity
+
+
+class VariantOut(Schema):
+    id: int
+    sku: str
+    name: str
+    options: dict[str, Any]
+    price: Money
+    in_stock: bool
+    available_quantity: int | None
+
+    @staticmethod
+    def resolve_price(variant: Variant) -> Money:
+        return Money.of(variant.price)
+
+    @staticmethod
+    def resolve_in_stock(variant: Variant) -> bool:
+        return is_in_stock(variant)
+
+    @staticmethod
+    def resolve_available_quantity(variant: Variant) -> int | None:
+        return available_quantity(variant)
+
+
+class ProductOut(Schema):
+    id: int
+    slug: str
+    name: str
+    description: str
+    images: list[str]
+    variants: list[VariantOut]
+
+    @staticmethod
+    def resolve_variants(product: Product) -> list[Variant]:
+        return product.published_variants  # type: ignore[attr-defined]
+
+
+class ProductPageOut(Schema):
+    items: list[ProductOut]
+    next_cursor: str | None
