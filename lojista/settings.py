@@ -142,7 +142,7 @@ LOJISTA_CART_TTL_EMPTY_GUEST_DAYS = env.int("CART_TTL_EMPTY_GUEST_DAYS", default
 # The most units of one variant a cart line may ask for.
 LOJISTA_CART_MAX_LINE_QUANTITY = 999
 
-# Login throttling: more than LOGIN_MAX_FAILURES failed logins for one email or
+# Login throttling: LOGIN_MAX_FAILURES failed logins for one email or
 # one client address within LOGIN_FAILURE_WINDOW seconds answers 429.
 LOJISTA_LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
 LOJISTA_LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)

@@ -1,3 +1,52 @@
-from ninja import Router
+"""Accounts: register, log in and out, and who am I."""
 
-router = Router()
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from lojista.core.http import client_address
+from lojista.core.schemas import Error
+from lojista.customers import services
+from lojista.customers.auth import token_auth
+from lojista.customers.models import User
+from lojista.customers.schemas import AuthOut, CustomerOut, LoginIn, RegisterIn
+
+router = Router(tags=["accounts"])
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request token_auth let in: ninja puts the user it returned on ``auth``."""
+
+    auth: User
+
+
+@router.post("/auth/register", response={201: AuthOut, 409: Error, 422: Error})
+def register(request: HttpRequest, payload: RegisterIn):
+    user, token = services.customer_register(
+        email=payload.email, password=payload.password, name=payload.name, language=request.LANGUAGE_CODE
+    )
+    return Status(201, {"token": token, "customer": user})
+
+
+@router.post("/auth/login", response={200: AuthOut, 401: Error, 422: Error, 429: Error})
+def login(request: HttpRequest, payload: LoginIn):
+    user, token = services.customer_login(
+        email=payload.email, password=payload.password, client_address=client_address(request)
+    )
+    return {"token": token, "customer": user}
+
+
+def _bearer_token(request: AuthenticatedRequest) -> str:
+    """The raw token token_auth accepted: ninja keeps only the user it returned."""
+    _scheme, _, token = request.headers["Authorization"].partition(" ")
+    return token
+
+
+@router.post("/auth/logout", auth=token_auth, response={204: None, 401: Error})
+def logout(request: AuthenticatedRequest):
+    services.token_revoke(user=request.auth, raw_token=_bearer_token(request))
+    return Status(204, None)
+
+
+@router.get("/me", auth=token_auth, response={200: CustomerOut, 401: Error})
+def me(request: AuthenticatedRequest):
+    return request.auth

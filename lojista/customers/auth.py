@@ -13,9 +13,7 @@ from lojista.customers.models import ApiToken, User, hash_token
 
 def user_for_token(raw: str) -> User | None:
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), user__is_active=True)
-        .first()
+        ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw), user__is_active=True).first()
     )
     return token.user if token else None
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def normalize_email(self, email: str | None) -> str:
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
         return (email or "").strip().lower()
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
@@ -68,6 +69,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"token of {self.user_id} from {self.created_at:%Y-%m-%d %H:%M}"
+
     @classmethod
     def issue(cls, user: User) -> str:
         raw = secrets.token_urlsafe(32)
@@ -81,3 +85,6 @@ class LoginFailure(models.Model):
     email = models.CharField(max_length=254, db_index=True)
     client_address = models.CharField(max_length=45, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.client_address} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,33 @@
+"""Errors of accounts: registration, login and staff management."""
+
+from django.utils.translation import gettext_lazy as _
+
+from lojista.core.errors import Conflict, DomainError, InvalidInput, Throttled
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+    default_message = _("An account with this email already exists.")
+
+
+class InvalidCredentials(DomainError):
+    status = 401
+    code = "invalid_credentials"
+    default_message = _("The email or password is incorrect.")
+
+
+class TooManyLoginAttempts(Throttled):
+    code = "too_many_attempts"
+    default_message = _("Too many failed login attempts. Try again later.")
+
+
+class WeakPassword(InvalidInput):
+    """The password failed AUTH_PASSWORD_VALIDATORS; details name the problems
+    under ``fields.password``, the shape of every other validation error."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(details={"fields": {"password": messages}})
+
+
+class InvalidRole(InvalidInput):
+    default_message = _("The role must be owner or staff.")

@@ -1,0 +1,30 @@
+"""Reads about people."""
+
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from lojista.customers.models import LoginFailure
+
+
+def login_retry_after(*, email: str, client_address: str) -> int:
+    """Seconds until a login for ``email`` from ``client_address`` is allowed
+    again; 0 when it is allowed now.
+
+    Logins stop once LOJISTA_LOGIN_MAX_FAILURES failures fall within the window,
+    for the email or for the address; they resume when the oldest of the most
+    recent MAX_FAILURES leaves the window.
+    """
+    window = timedelta(seconds=settings.LOJISTA_LOGIN_FAILURE_WINDOW)
+    limit = settings.LOJISTA_LOGIN_MAX_FAILURES
+    now = timezone.now()
+    recent = LoginFailure.objects.filter(created_at__gt=now - window).order_by("-created_at")
+    waits = []
+    for scope in (recent.filter(email=email), recent.filter(client_address=client_address)):
+        oldest_counted = scope.values_list("created_at", flat=True)[limit - 1 : limit].first()
+        if oldest_counted is not None:
+            waits.append((oldest_counted + window - now).total_seconds())
+    longest = max(waits, default=0.0)
+    return math.ceil(longest) if longest > 0 else 0

@@ -1,0 +1,124 @@
+"""Writes about people: registration, login, logout and staff accounts."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lojista.core.errors import InvalidInput
+from lojista.customers.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    InvalidRole,
+    TooManyLoginAttempts,
+    WeakPassword,
+)
+from lojista.customers.models import ApiToken, LoginFailure, User, hash_token
+from lojista.customers.selectors import login_retry_after
+
+
+def password_check(*, password: str, user: User) -> None:
+    """Run AUTH_PASSWORD_VALIDATORS against ``user`` (for the similarity check)."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise WeakPassword(list(exc.messages)) from exc
+
+
+def _registration_problems(*, user: User, password: str) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    try:
+        validate_email(user.email)
+    except ValidationError as exc:
+        problems["email"] = list(exc.messages)
+    try:
+        password_check(password=password, user=user)
+    except WeakPassword as exc:
+        problems.update(exc.details["fields"])
+    return problems
+
+
+@transaction.atomic
+def customer_register(*, email: str, password: str, name: str, language: str = "") -> tuple[User, str]:
+    """Create a customer account and return it with a new raw API token."""
+    user = User(email=User.objects.normalize_email(email), name=name, language=language)
+    problems = _registration_problems(user=user, password=password)
+    if problems:
+        raise InvalidInput(details={"fields": problems})
+    user.set_password(password)
+    try:
+        # A savepoint, so that losing a race for the email leaves the
+        # transaction usable and answers 409 like the common case.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise EmailTaken() from exc
+    return user, ApiToken.issue(user)
+
+
+def customer_login(*, email: str, password: str, client_address: str) -> tuple[User, str]:
+    """Check the credentials and return the user with a new raw API token.
+
+    Deliberately not one transaction: a failed attempt must stay recorded
+    although the login then raises, or throttling would never trigger.
+    """
+    email = User.objects.normalize_email(email)
+    retry_after = login_retry_after(email=email, client_address=client_address)
+    if retry_after:
+        raise TooManyLoginAttempts(retry_after=retry_after)
+    # authenticate() hashes the password even for an unknown email, so the
+    # response time does not reveal which emails have an account.
+    user = authenticate(email=email, password=password)
+    if user is None:
+        LoginFailure.objects.create(email=email, client_address=client_address)
+        raise InvalidCredentials()
+    return user, _login_succeeded(user=user)
+
+
+@transaction.atomic
+def _login_succeeded(*, user: User) -> str:
+    LoginFailure.objects.filter(email=user.email).delete()
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    return ApiToken.issue(user)
+
+
+@transaction.atomic
+def token_revoke(*, user: User, raw_token: str) -> None:
+    ApiToken.objects.filter(user=user, key_hash=hash_token(raw_token)).delete()
+
+
+@transaction.atomic
+def login_failures_purge() -> int:
+    """Delete failures too old to count towards throttling; return how many."""
+    cutoff = timezone.now() - timedelta(seconds=settings.LOJISTA_LOGIN_FAILURE_WINDOW)
+    deleted, _ = LoginFailure.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+@transaction.atomic
+def staff_upsert(*, email: str, password: str, role: str, name: str | None = None) -> tuple[User, bool]:
+    """Create the staff member ``email`` or update their role, name and password.
+
+    Owners are also superusers so that they can open the interim Django admin.
+    """
+    if role not in User.Role.values:
+        raise InvalidRole()
+    email = User.objects.normalize_email(email)
+    user = User.objects.select_for_update().filter(email=email).first()
+    created = user is None
+    if user is None:
+        user = User(email=email)
+    if name is not None:
+        user.name = name
+    user.role = role
+    user.is_staff = True
+    user.is_superuser = role == User.Role.OWNER
+    password_check(password=password, user=user)
+    user.set_password(password)
+    user.save()
+    return user, created
