@@ -38,7 +38,9 @@ class ShippingMethod(models.Model):
     class Meta:
         verbose_name = _("shipping method")
         verbose_name_plural = _("shipping methods")
-        constraints = [models.CheckConstraint(condition=models.Q(price__gte=0), name="shipping_price_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="shipping_price_not_negative")
+        ]
 
     def __str__(self) -> str:
         return f"{self.zone.name}: {self.name}"

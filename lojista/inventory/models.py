@@ -1,6 +1,6 @@
 """Stock on hand per variant, and time-limited holds (reservations) on it.
 
-Available = on hand − active (unexpired) reservations. An expired
+Available = on hand - active (unexpired) reservations. An expired
 reservation stops counting the moment it expires, whether or not the
 periodic task has deleted it yet.
 """
@@ -17,7 +17,12 @@ class Stock(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(quantity__gte=0), name="stock_quantity_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="stock_quantity_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}: {self.quantity}"
 
 
 class Reservation(models.Model):
@@ -34,3 +39,6 @@ class Reservation(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="reservation_quantity_positive"),
             models.UniqueConstraint(fields=["key", "variant"], name="one_reservation_per_key_and_variant"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.quantity} x {self.variant_id}"
