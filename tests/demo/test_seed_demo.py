@@ -1,0 +1,147 @@
+"""`manage.py seed_demo`: a believable demo shop, safe to run twice."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from lojista.catalog.models import Product, Variant
+from lojista.checkout.models import ShippingMethod, ShippingZone
+from lojista.customers.models import User
+from lojista.inventory.models import Stock
+
+OWNER = "owner@lojista.test"
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def printed_password(output: str) -> str:
+    match = re.search(r"password:\s+(\S+)", output)
+    assert match, output
+    return match.group(1)
+
+
+def shop_counts() -> dict[str, int]:
+    return {
+        "products": Product.objects.count(),
+        "variants": Variant.objects.count(),
+        "stock rows": Stock.objects.count(),
+        "zones": ShippingZone.objects.count(),
+        "methods": ShippingMethod.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+@pytest.fixture(autouse=True)
+def no_password_from_environment(monkeypatch):
+    monkeypatch.delenv("LOJISTA_STAFF_PASSWORD", raising=False)
+
+
+def test_creates_a_catalogue_with_variants_and_stock():
+    seed()
+
+    assert Product.objects.count() >= 20
+    assert not Product.objects.filter(variants=None).exists()
+    assert Product.objects.exclude(description="").count() == Product.objects.count()
+    sized = Variant.objects.filter(options__has_key="size").first()
+    assert sized.name == f"{sized.options['size']} / {sized.options['colour']}"
+    assert Stock.objects.filter(quantity=0, variant__track_stock=True).exists()
+    assert Stock.objects.filter(quantity__gt=0).exists()
+    untracked = Variant.objects.filter(track_stock=False)
+    assert untracked.exists()
+    assert not Stock.objects.filter(variant__in=untracked).exists()
+    assert not Variant.objects.filter(track_stock=True, stock=None).exists()
+
+
+def test_creates_shipping_zones_with_a_free_threshold_and_pickup():
+    seed()
+
+    assert ShippingZone.objects.count() >= 2
+    portugal = ShippingZone.objects.get(countries=["PT"])
+    standard = portugal.methods.get(code="pt-standard")
+    assert (str(standard.price), str(standard.free_above)) == ("4.90", "50.00")
+    pickup = ShippingMethod.objects.get(kind=ShippingMethod.Kind.PICKUP)
+    assert pickup.price == 0
+    assert ShippingZone.objects.filter(countries=["BR"]).exists()
+
+
+def test_prints_owner_credentials_that_log_in():
+    output = seed()
+
+    assert OWNER in output
+    owner = authenticate(email=OWNER, password=printed_password(output))
+    assert owner is not None
+    assert (owner.is_staff, owner.role) == (True, User.Role.OWNER)
+
+
+def test_uses_the_password_from_the_environment_without_printing_it(monkeypatch):
+    monkeypatch.setenv("LOJISTA_STAFF_PASSWORD", "a long demo passphrase")
+
+    output = seed()
+
+    assert "a long demo passphrase" not in output
+    assert "LOJISTA_STAFF_PASSWORD" in output
+    assert authenticate(email=OWNER, password="a long demo passphrase") is not None
+
+
+def test_a_refused_password_creates_nothing(monkeypatch):
+    monkeypatch.setenv("LOJISTA_STAFF_PASSWORD", "123")
+
+    with pytest.raises(CommandError, match="refused"):
+        seed()
+
+    assert set(shop_counts().values()) == {0}
+
+
+def test_running_twice_adds_nothing_and_keeps_password_and_changed_stock():
+    password = printed_password(seed())
+    counts = shop_counts()
+    stock = Stock.objects.filter(quantity__gt=0).first()
+    Stock.objects.filter(pk=stock.pk).update(quantity=3)
+
+    output = seed()
+
+    assert shop_counts() == counts
+    assert "already exists" in output
+    assert "createstaff" in output
+    assert "password:" not in output
+    assert authenticate(email=OWNER, password=password) is not None
+    stock.refresh_from_db()
+    assert stock.quantity == 3
+
+
+def test_restores_a_deleted_demo_product_with_its_stock():
+    seed()
+    counts = shop_counts()
+    Product.objects.get(slug="stoneware-mug").delete()
+
+    seed()
+
+    assert shop_counts() == counts
+    assert Stock.objects.filter(variant__product__slug="stoneware-mug", quantity__gt=0).exists()
+
+
+def test_if_empty_does_nothing_when_the_shop_has_products():
+    Product.objects.create(name="Own product", slug="own-product")
+
+    output = seed("--if-empty")
+
+    assert len(output.strip().splitlines()) == 1
+    assert Product.objects.count() == 1
+    assert not ShippingZone.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_if_empty_seeds_an_empty_shop():
+    output = seed("--if-empty")
+
+    assert Product.objects.count() >= 20
+    assert authenticate(email=OWNER, password=printed_password(output)) is not None
