@@ -24,7 +24,9 @@ def run() -> dict[str, str]:
 
     product = Product.objects.create(name="Bench", slug="bench")
     hot = Variant.objects.create(product=product, sku="HOT", price=Decimal("10"))
-    spread = [Variant.objects.create(product=product, sku=f"S{i}", price=Decimal("10")) for i in range(BUYERS)]
+    spread = [
+        Variant.objects.create(product=product, sku=f"S{i}", price=Decimal("10")) for i in range(BUYERS)
+    ]
     stock = BUYERS * ATTEMPTS_PER_BUYER // 2  # half the attempts must fail
     stock_set(variant_id=hot.pk, quantity=stock)
     for variant in spread:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import flash_sale  # noqa: E402
-from bench.harness import setup_django, test_database  # noqa: E402
+from bench import flash_sale
+from bench.harness import setup_django, test_database
 
 BENCHMARKS = {"flash_sale": flash_sale.run}
 
