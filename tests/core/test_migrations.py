@@ -1,0 +1,8 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    # --check exits non-zero (SystemExit) when a migration is missing.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
