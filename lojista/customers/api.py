@@ -3,12 +3,13 @@
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from lojista.carts.services import cart_for_customer, cart_merge_into_customer
 from lojista.core.http import client_address
 from lojista.core.schemas import Error
 from lojista.customers import services
 from lojista.customers.auth import token_auth
 from lojista.customers.models import User
-from lojista.customers.schemas import AuthOut, CustomerOut, LoginIn, RegisterIn
+from lojista.customers.schemas import AuthOut, CustomerOut, LoginIn, LoginOut, RegisterIn
 
 router = Router(tags=["accounts"])
 
@@ -27,12 +28,19 @@ def register(request: HttpRequest, payload: RegisterIn):
     return Status(201, {"token": token, "customer": user})
 
 
-@router.post("/auth/login", response={200: AuthOut, 401: Error, 422: Error, 429: Error})
+@router.post("/auth/login", response={200: LoginOut, 401: Error, 422: Error, 429: Error})
 def login(request: HttpRequest, payload: LoginIn):
     user, token = services.customer_login(
         email=payload.email, password=payload.password, client_address=client_address(request)
     )
-    return {"token": token, "customer": user}
+    language = request.LANGUAGE_CODE
+    messages = (
+        cart_merge_into_customer(guest_token=payload.cart_token, customer=user, language=language)
+        if payload.cart_token
+        else []
+    )
+    cart = cart_for_customer(customer=user, language=language)
+    return {"token": token, "customer": user, "cart_token": cart.token, "messages": messages}
 
 
 def _bearer_token(request: AuthenticatedRequest) -> str:

@@ -19,6 +19,9 @@ class RegisterIn(Schema):
 class LoginIn(Schema):
     email: str = Field(max_length=254)
     password: str = Field(max_length=PASSWORD_MAX_LENGTH)
+    cart_token: str | None = Field(
+        default=None, max_length=1024, description="A guest cart to merge into the customer's cart."
+    )
 
 
 class CustomerOut(Schema):
@@ -41,3 +44,8 @@ class CustomerOut(Schema):
 class AuthOut(Schema):
     token: str
     customer: CustomerOut
+
+
+class LoginOut(AuthOut):
+    cart_token: str = Field(description="The customer's cart, which now holds the merged guest cart.")
+    messages: list[str] = Field(description="What the merge changed, for the customer to read.")

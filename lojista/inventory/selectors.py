@@ -1,10 +1,13 @@
 """Reads of stock availability."""
 
+from collections.abc import Iterable
+
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from lojista.catalog.models import Variant
+from lojista.inventory.errors import VariantNotFound
 from lojista.inventory.models import Reservation
 
 
@@ -15,6 +18,22 @@ def active_reserved_subquery(exclude_key: str | None = None) -> Subquery:
         reservations = reservations.exclude(key=exclude_key)
     total = reservations.order_by().values("variant").annotate(total=Sum("quantity")).values("total")
     return Subquery(total, output_field=IntegerField())
+
+
+def active_reserved_by_variant(
+    *, variant_ids: Iterable[int], exclude_key: str | None = None
+) -> dict[int, int]:
+    """Units held by unexpired reservations, per variant (absent when none), in
+    one aggregate query; ``exclude_key``'s own holds are left out."""
+    reservations = Reservation.objects.filter(variant_id__in=variant_ids, expires_at__gt=timezone.now())
+    if exclude_key is not None:
+        reservations = reservations.exclude(key=exclude_key)
+    return dict(
+        reservations.order_by()
+        .values("variant_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("variant_id", "total")
+    )
 
 
 def with_availability(variants: QuerySet[Variant]) -> QuerySet[Variant]:
@@ -30,3 +49,16 @@ def with_availability(variants: QuerySet[Variant]) -> QuerySet[Variant]:
 def available_quantity(variant: Variant) -> int | None:
     """``available_quantity`` of an annotated variant (None when untracked)."""
     return variant.available_quantity_raw if variant.track_stock else None  # type: ignore[attr-defined]
+
+
+def variant_stock_get(*, variant_id: int) -> Variant:
+    """One variant with its product's slug and its stock figures (``on_hand``,
+    ``reserved``, ``available_quantity_raw``) annotated, for the back office."""
+    variant = (
+        with_availability(Variant.objects.filter(pk=variant_id))
+        .annotate(product_slug=F("product__slug"))
+        .first()
+    )
+    if variant is None:
+        raise VariantNotFound([variant_id])
+    return variant
