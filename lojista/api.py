@@ -13,9 +13,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lojista.carts.api import router as carts_router
 from lojista.catalog.api import router as catalog_router
+from lojista.checkout.api import router as checkout_router
 from lojista.core.errors import DomainError, Throttled
 from lojista.customers.api import router as customers_router
 from lojista.inventory.api import router as inventory_router
+from lojista.orders.api import router as orders_router
+from lojista.payments.api import router as payments_router
 
 api = NinjaAPI(
     title="Lojista API",
@@ -79,3 +82,6 @@ api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", inventory_router)
 api.add_router("/", carts_router)
+api.add_router("/", checkout_router)
+api.add_router("/", payments_router)
+api.add_router("/", orders_router)

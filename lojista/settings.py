@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "lojista.customers",
     "lojista.carts",
     "lojista.checkout",
+    "lojista.payments",
+    "lojista.orders",
     "lojista.demo",
 ]
 
@@ -164,3 +166,16 @@ if not DEBUG:
 # How many reverse proxies in front of the app append to X-Forwarded-For
 # (0: trust only the connection's address).
 LOJISTA_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+
+# Checkout: how long stock is held for a checkout, and the first order number.
+LOJISTA_CHECKOUT_HOLD_MINUTES = env.int("CHECKOUT_HOLD_MINUTES", default=60)
+LOJISTA_FIRST_ORDER_NUMBER = env.int("FIRST_ORDER_NUMBER", default=1001)
+
+# Payments. The test gateway is for development and demos; switch it off in
+# production. Stripe is offered when its secret key is set.
+LOJISTA_TEST_GATEWAY_ENABLED = env.bool("TEST_GATEWAY_ENABLED", default=True)
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Where the stripe SDK sends requests; tests point it at a local fake of Stripe.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")

@@ -1,8 +1,17 @@
-"""Shipping zones and methods (checkout sessions come with the checkout issue)."""
+"""Checkout sessions, and the shipping zones and methods they choose from.
 
+A checkout is a priced snapshot of a cart at the moment the customer gave
+their email and address: its lines, shipping and total are what they will pay,
+computed on the server. Its stock is held (inventory reservations keyed by
+``Checkout.reservation_key``) until ``expires_at``.
+"""
+
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,3 +53,70 @@ class ShippingMethod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.zone.name}: {self.name}"
+
+
+class Checkout(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        COMPLETED = "completed", _("Completed")
+        # The cart changed (or a newer checkout of it started): start again.
+        OUTDATED = "outdated", _("Outdated")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cart = models.ForeignKey(
+        "carts.Cart", on_delete=models.SET_NULL, null=True, blank=True, related_name="checkouts"
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkouts"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    email = models.EmailField(_("email"))
+    shipping_address = models.JSONField(_("shipping address"))
+    shipping_method = models.ForeignKey(ShippingMethod, on_delete=models.PROTECT, related_name="checkouts")
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_price = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    language = models.CharField(max_length=10, blank=True)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkouts")
+
+    def __str__(self) -> str:
+        return f"checkout {self.pk} ({self.status})"
+
+    @property
+    def reservation_key(self) -> str:
+        """The stock holds of a checkout belong to its cart, so that the cart's
+        own view does not count them against itself."""
+        return f"cart:{self.cart_id}" if self.cart_id else f"checkout:{self.pk}"
+
+
+class CheckoutLine(models.Model):
+    checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        "catalog.Variant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    product_name = models.CharField(max_length=200)
+    variant_name = models.CharField(max_length=200, blank=True)
+    sku = models.CharField(max_length=64)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="checkout_line_quantity_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity

@@ -1,0 +1,118 @@
+"""Orders: what was sold, to whom, for how much, and everything that happened since.
+
+An order is a snapshot: lines, prices, addresses and shipping are copied at
+placement and never recomputed. Orders are never deleted.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PROCESSED = "processed", _("Processed")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PaymentStatus(models.TextChoices):
+    PAID = "paid", _("Paid")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class OrderNumberCounter(models.Model):
+    """A single row (pk 1, created by the first placement) holding the last
+    order number handed out. Incremented inside the placement transaction:
+    numbers are unique and gap-free, since a rolled-back placement rolls its
+    increment back too."""
+
+    last = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.last)
+
+
+class Order(models.Model):
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    checkout = models.OneToOneField(
+        "checkout.Checkout", on_delete=models.SET_NULL, null=True, blank=True, related_name="order"
+    )
+    payment = models.ForeignKey(
+        "payments.Payment", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.PENDING, db_index=True
+    )
+    payment_status = models.CharField(_("payment status"), max_length=20, choices=PaymentStatus.choices)
+    payment_method = models.CharField(_("payment method"), max_length=10)
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_price = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_address = models.JSONField(_("shipping address"))
+    shipping_method_code = models.CharField(max_length=50)
+    shipping_method_name = models.CharField(_("shipping method"), max_length=100)
+    tracking_url = models.URLField(_("tracking link"), max_length=500, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=20, blank=True)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        "catalog.Variant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    product_name = models.CharField(max_length=200)
+    variant_name = models.CharField(max_length=200, blank=True)
+    sku = models.CharField(max_length=64)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+
+class OrderEvent(models.Model):
+    """One entry of an order's timeline: placed, a status change, a note…"""
+
+    class Type(models.TextChoices):
+        PLACED = "placed", _("Order placed")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        NOTE = "note", _("Note")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=30, choices=Type.choices)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    # Who: a staff member or the customer (a user), or nobody for the system.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.type}"
