@@ -171,9 +171,9 @@ LOJISTA_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 LOJISTA_CHECKOUT_HOLD_MINUTES = env.int("CHECKOUT_HOLD_MINUTES", default=60)
 LOJISTA_FIRST_ORDER_NUMBER = env.int("FIRST_ORDER_NUMBER", default=1001)
 
-# Payments. The test gateway is for development and demos; switch it off in
-# production. Stripe is offered when its secret key is set.
-LOJISTA_TEST_GATEWAY_ENABLED = env.bool("TEST_GATEWAY_ENABLED", default=True)
+# Payments. The test gateway (fake cards) is on only in DEBUG unless set
+# explicitly. Stripe is offered when its secret key is set.
+LOJISTA_TEST_GATEWAY_ENABLED = env.bool("TEST_GATEWAY_ENABLED", default=DEBUG)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
