@@ -96,8 +96,10 @@ def cart_for_viewer(*, token: str, viewer: User | None) -> Cart:
 
 def _lines_with_live_variants(cart: Cart) -> list[CartLine]:
     """The cart's lines with their variant, product and availability: two
-    queries however many lines. Built per call: availability depends on "now"."""
-    variants = with_availability(Variant.objects.select_related("product"))
+    queries however many lines. Built per call: availability depends on "now".
+    The holds of the cart's own checkout (keyed by the cart) are not taken off:
+    they are this cart's units, not someone else's."""
+    variants = with_availability(Variant.objects.select_related("product"), exclude_key=f"cart:{cart.pk}")
     lines = CartLine.objects.filter(cart=cart).order_by("created_at", "id")
     return list(lines.prefetch_related(Prefetch("variant", queryset=variants)))
 

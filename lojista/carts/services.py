@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from lojista.carts.errors import CartClosed, CartLineNotFound
 from lojista.carts.models import Cart, CartLine, is_cart_token_shaped
 from lojista.carts.selectors import PRICE_CHANGED, CartView, item_label
+from lojista.carts.signals import cart_changed
 from lojista.catalog.models import Variant
 from lojista.core.errors import InvalidInput
 from lojista.customers.models import User
@@ -90,7 +91,7 @@ def cart_line_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     _lock_open(cart)
     line = CartLine.objects.filter(cart=cart, variant=variant).first()
     if line is None:
-        return CartLine.objects.create(
+        line = CartLine.objects.create(
             cart=cart,
             variant=variant,
             product_name=variant.product.name,
@@ -99,11 +100,13 @@ def cart_line_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
             requested_quantity=quantity,
             price_seen=variant.price,
         )
-    _check_line_quantity(line.requested_quantity + quantity)
-    line.requested_quantity += quantity
-    # The customer adds at today's price: that is the price they have seen.
-    line.price_seen = variant.price
-    line.save(update_fields=["requested_quantity", "price_seen"])
+    else:
+        _check_line_quantity(line.requested_quantity + quantity)
+        line.requested_quantity += quantity
+        # The customer adds at today's price: that is the price they have seen.
+        line.price_seen = variant.price
+        line.save(update_fields=["requested_quantity", "price_seen"])
+    cart_changed.send(sender=Cart, cart=cart)
     return line
 
 
@@ -124,9 +127,10 @@ def cart_line_set_quantity(*, cart: Cart, line_id: int, quantity: int) -> None:
     line = _line_of(cart, line_id)
     if quantity == 0:
         line.delete()
-        return
-    line.requested_quantity = quantity
-    line.save(update_fields=["requested_quantity"])
+    else:
+        line.requested_quantity = quantity
+        line.save(update_fields=["requested_quantity"])
+    cart_changed.send(sender=Cart, cart=cart)
 
 
 @transaction.atomic
@@ -135,6 +139,7 @@ def cart_line_remove(*, cart: Cart, line_id: int) -> None:
         raise CartClosed()
     _lock_open(cart)
     _line_of(cart, line_id).delete()
+    cart_changed.send(sender=Cart, cart=cart)
 
 
 # Not wrapped in a transaction: each write below is one statement, atomic by
@@ -181,8 +186,9 @@ def _capped_message(line: CartLine, *, wanted: int, available: int | None) -> st
     ) % {"item": label, "count": available or 0}
 
 
-def _availability_of(variant_ids: list[int]) -> dict[int, int | None]:
-    variants = with_availability(Variant.objects.filter(pk__in=variant_ids))
+def _availability_of(variant_ids: list[int], *, cart: Cart) -> dict[int, int | None]:
+    """Availability for ``cart``, whose own checkout holds do not count against it."""
+    variants = with_availability(Variant.objects.filter(pk__in=variant_ids), exclude_key=f"cart:{cart.pk}")
     return {variant.pk: available_quantity(variant) for variant in variants}
 
 
@@ -212,7 +218,7 @@ def cart_merge_into_customer(*, guest_token: str, customer: User, language: str 
         if line.variant_id is not None
     }
     own_lines = {line.variant_id: line for line in target.lines.filter(variant_id__in=guest_lines)}
-    available = _availability_of(list(guest_lines))
+    available = _availability_of(list(guest_lines), cart=target)
 
     messages: list[str] = []
     new_lines, changed_lines = [], []
@@ -232,7 +238,10 @@ def cart_merge_into_customer(*, guest_token: str, customer: User, language: str 
     CartLine.objects.bulk_create(new_lines)
     CartLine.objects.bulk_update(changed_lines, ["requested_quantity"])
     Cart.objects.filter(pk=guest.pk).update(status=Cart.Status.MERGED, closed_at=timezone.now())
+    # The guest's lines moved out; the customer's cart changed only if some moved in.
+    cart_changed.send(sender=Cart, cart=guest)
     if guest_lines:
+        cart_changed.send(sender=Cart, cart=target)
         count = len(guest_lines)
         summary = ngettext(
             "%(count)d item from your previous cart was added to your cart.",
@@ -261,3 +270,13 @@ def carts_purge_expired() -> int:
     )
     _total, per_model = Cart.objects.filter(expired).delete()
     return per_model.get(Cart._meta.label, 0)
+
+
+# One UPDATE needs no savepoint of its own inside the placement's transaction.
+@transaction.atomic(savepoint=False)
+def cart_mark_converted(*, cart: Cart) -> None:
+    """The cart became an order: close it, so the customer's next visit starts a new cart."""
+    now = timezone.now()
+    Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.CONVERTED, closed_at=now)
+    cart.status = Cart.Status.CONVERTED
+    cart.closed_at = now

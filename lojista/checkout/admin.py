@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from lojista.checkout.models import ShippingMethod, ShippingZone
+from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod, ShippingZone
 
 
 class ShippingMethodInline(admin.TabularInline):
@@ -14,3 +15,30 @@ class ShippingZoneAdmin(admin.ModelAdmin):
     list_display = ["name", "countries"]
     search_fields = ["name"]
     inlines = [ShippingMethodInline]
+
+
+class ReadOnlyMixin:
+    """Checkouts are written by the checkout services only: the admin looks."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class CheckoutLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = CheckoutLine
+    fields = ["product_name", "variant_name", "sku", "unit_price", "quantity"]
+
+
+@admin.register(Checkout)
+class CheckoutAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["id", "email", "status", "total", "expires_at", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["email"]
+    ordering = ["-created_at"]
+    inlines = [CheckoutLineInline]

@@ -92,6 +92,11 @@ class Checkout(models.Model):
         return f"checkout {self.pk} ({self.status})"
 
     @property
+    def is_expired(self) -> bool:
+        """Open, but past its hold: its stock holds stopped counting then."""
+        return self.status == self.Status.OPEN and self.expires_at <= timezone.now()
+
+    @property
     def reservation_key(self) -> str:
         """The stock holds of a checkout belong to its cart, so that the cart's
         own view does not count them against itself."""

@@ -36,12 +36,13 @@ def active_reserved_by_variant(
     )
 
 
-def with_availability(variants: QuerySet[Variant]) -> QuerySet[Variant]:
+def with_availability(variants: QuerySet[Variant], exclude_key: str | None = None) -> QuerySet[Variant]:
     """Annotate ``available_quantity``: on hand minus active holds, never below
-    zero; ``None`` for variants whose stock is not tracked. One query."""
+    zero; ``None`` for variants whose stock is not tracked. One query.
+    ``exclude_key``'s own holds are not taken off."""
     return variants.annotate(
         on_hand=Coalesce(F("stock__quantity"), Value(0)),
-        reserved=Coalesce(active_reserved_subquery(), Value(0)),
+        reserved=Coalesce(active_reserved_subquery(exclude_key), Value(0)),
         available_quantity_raw=Greatest(F("on_hand") - F("reserved"), Value(0)),
     )
 

@@ -18,7 +18,7 @@ READ_BUDGET = 5
 # The customer's token, the cart, the variant, the lock, the line and its
 # write, then the view (2); plus the service's SAVEPOINT and RELEASE, as tests
 # run inside a transaction.
-ADD_BUDGET = 10
+ADD_BUDGET = 11
 
 
 def fill(cart: Cart, lines: int) -> list[Variant]:

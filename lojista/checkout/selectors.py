@@ -1,0 +1,99 @@
+"""Reads of checkout: shipping methods and their price, a checkout for whoever
+asks, and the payment methods on offer."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from lojista.checkout.errors import CheckoutNotFound
+from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod, ShippingZone
+from lojista.customers.models import User
+
+FREE = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class ShippingOption:
+    code: str
+    name: str
+    kind: str
+    price: Decimal
+    free_above: Decimal | None
+
+
+def enabled_payment_methods() -> list[str]:
+    """The payment methods a checkout can be completed with, in the order offered."""
+    methods = ["offline"]
+    if settings.LOJISTA_TEST_GATEWAY_ENABLED:
+        methods.append("test")
+    if settings.STRIPE_SECRET_KEY:
+        methods.append("stripe")
+    return methods
+
+
+def zone_serves(zone: ShippingZone, country: str) -> bool:
+    """Whether ``zone`` includes ``country`` (codes compared case-insensitively,
+    as staff may type them either way in the admin)."""
+    return country.upper() in {code.upper() for code in zone.countries}
+
+
+def shipping_price(*, method: ShippingMethod, subtotal: Decimal) -> Decimal:
+    """What ``method`` costs for a cart worth ``subtotal``: nothing from its
+    free-shipping threshold up."""
+    if method.free_above is not None and subtotal >= method.free_above:
+        return FREE
+    return method.price
+
+
+def shipping_methods_for_country(*, country: str) -> list[ShippingMethod]:
+    """Active methods whose zone includes ``country``, cheapest first. Zones
+    are few: they are filtered here, as SQLite cannot search a JSON list."""
+    methods = (
+        ShippingMethod.objects.filter(is_active=True).select_related("zone").order_by("price", "name", "pk")
+    )
+    return [method for method in methods if zone_serves(method.zone, country)]
+
+
+def shipping_options(*, country: str, subtotal: Decimal | None = None) -> list[ShippingOption]:
+    """The methods serving ``country`` with their price, the effective price
+    for a cart worth ``subtotal`` when one is given."""
+    return [
+        ShippingOption(
+            code=method.code,
+            name=method.name,
+            kind=method.kind,
+            price=method.price if subtotal is None else shipping_price(method=method, subtotal=subtotal),
+            free_above=method.free_above,
+        )
+        for method in shipping_methods_for_country(country=country)
+    ]
+
+
+def _checkout_pk(checkout_id: str | UUID) -> UUID:
+    if isinstance(checkout_id, UUID):
+        return checkout_id
+    try:
+        return UUID(checkout_id)
+    except ValueError:
+        raise CheckoutNotFound() from None
+
+
+def checkout_for_viewer(*, checkout_id: str | UUID, viewer: User | None) -> Checkout:
+    """The checkout ``checkout_id`` names, with its lines and shipping method,
+    if ``viewer`` may see it: a guest checkout is open to whoever holds its id,
+    a customer's only to that customer. Malformed, unknown and someone else's
+    ids all answer the same 404."""
+    checkout = (
+        Checkout.objects.select_related("shipping_method")
+        .prefetch_related(Prefetch("lines", queryset=CheckoutLine.objects.order_by("pk")))
+        .filter(pk=_checkout_pk(checkout_id))
+        .first()
+    )
+    if checkout is None or (
+        checkout.customer_id is not None and (viewer is None or viewer.pk != checkout.customer_id)
+    ):
+        raise CheckoutNotFound()
+    return checkout

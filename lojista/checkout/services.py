@@ -1,0 +1,191 @@
+"""Writes of checkout: start one from a cart, hold its stock again before
+payment, and outdate a cart's checkouts when the cart changes.
+
+Locks are always taken in the same order, cart row, then checkout rows, then
+(inside inventory) stock rows, so a checkout and a cart change cannot deadlock.
+A checkout's stock holds are keyed by its cart (``Checkout.reservation_key``):
+the cart's view leaves them out, and a new checkout of the cart replaces them.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lojista.carts.models import Cart
+from lojista.carts.selectors import CartView, cart_view
+from lojista.checkout.errors import CartNotCheckoutable, CheckoutCompleted, CheckoutExpired, CheckoutOutdated
+from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod
+from lojista.checkout.selectors import shipping_price, zone_serves
+from lojista.core.errors import InvalidInput
+from lojista.customers.models import User
+from lojista.inventory.errors import InsufficientStock
+from lojista.inventory.services import stock_release, stock_reserve
+
+
+def _hold_until() -> datetime:
+    return timezone.now() + timedelta(minutes=settings.LOJISTA_CHECKOUT_HOLD_MINUTES)
+
+
+def _shipping_method(*, code: str, country: str) -> ShippingMethod:
+    """The active method ``code``, if it serves ``country``; InvalidInput otherwise."""
+    method = ShippingMethod.objects.select_related("zone").filter(code=code, is_active=True).first()
+    if method is None:
+        problem = _("There is no shipping method with this code.")
+    elif not zone_serves(method.zone, country):
+        problem = _("This shipping method is not available for %(country)s.") % {"country": country}
+    else:
+        return method
+    raise InvalidInput(details={"fields": {"shipping_method": [problem]}})
+
+
+def _lock_open_cart(cart: Cart) -> None:
+    """Lock the cart row, which serialises a checkout with changes of the
+    cart's lines and with another checkout of it, and record activity."""
+    if not Cart.objects.filter(pk=cart.pk, status=Cart.Status.OPEN).update(updated_at=timezone.now()):
+        raise CartNotCheckoutable(
+            [], message=_("This cart is closed: it was merged into another cart or checked out.")
+        )
+
+
+def _checkoutable_view(cart: Cart) -> CartView:
+    """The cart as it can be bought now, or CartNotCheckoutable naming the lines at fault."""
+    view = cart_view(cart=cart)
+    if view.checkoutable:
+        return view
+    at_fault = [
+        {"line_id": line.id, "variant_id": line.variant_id, "problem": line.problem}
+        for line in view.lines
+        if not line.available
+    ]
+    raise CartNotCheckoutable(at_fault, message=None if at_fault else _("Your cart is empty."))
+
+
+def _outdate_open_checkouts(cart: Cart) -> int:
+    return Checkout.objects.filter(cart=cart, status=Checkout.Status.OPEN).update(
+        status=Checkout.Status.OUTDATED, updated_at=timezone.now()
+    )
+
+
+def _snapshot_lines(checkout: Checkout, view: CartView) -> list[CheckoutLine]:
+    return CheckoutLine.objects.bulk_create(
+        CheckoutLine(
+            checkout=checkout,
+            variant_id=line.variant_id,
+            product_name=line.product_name,
+            variant_name=line.variant_name,
+            sku=line.sku,
+            unit_price=line.unit_price,
+            quantity=line.quantity,
+        )
+        for line in view.lines
+    )
+
+
+@transaction.atomic
+def checkout_start(
+    *,
+    cart: Cart,
+    customer: User | None,
+    email: str,
+    shipping_address: dict[str, Any],
+    shipping_method_code: str,
+    utm_source: str = "",
+    utm_medium: str = "",
+    language: str = "",
+) -> Checkout:
+    """Price the cart as it can be bought now (a line short of stock buys what
+    is left) and hold its stock until ``expires_at``. The cart's earlier open
+    checkouts are outdated and their holds replaced. Raises InvalidInput for
+    a method that does not serve the address, CartNotCheckoutable, or
+    InsufficientStock when another buyer took the units meanwhile; each
+    leaves nothing behind."""
+    country = str(shipping_address.get("country", "")).upper()
+    method = _shipping_method(code=shipping_method_code, country=country)
+    _lock_open_cart(cart)
+    view = _checkoutable_view(cart)
+    _outdate_open_checkouts(cart)
+    shipping = shipping_price(method=method, subtotal=view.subtotal)
+    checkout = Checkout.objects.create(
+        cart=cart,
+        # A customer's cart makes a customer's checkout even when the caller names no one.
+        customer_id=customer.pk if customer is not None else cart.customer_id,
+        email=email,
+        shipping_address={**shipping_address, "country": country},
+        shipping_method=method,
+        currency=view.currency,
+        subtotal=view.subtotal,
+        shipping_price=shipping,
+        total=view.subtotal + shipping,
+        language=language,
+        utm_source=utm_source,
+        utm_medium=utm_medium,
+        expires_at=_hold_until(),
+    )
+    _snapshot_lines(checkout, view)
+    # Last, so that the stock rows, which every buyer contends for, stay locked
+    # for the shortest time.
+    stock_reserve(
+        key=checkout.reservation_key,
+        items={line.variant_id: line.quantity for line in view.lines if line.variant_id is not None},
+        expires_at=checkout.expires_at,
+    )
+    return checkout
+
+
+def _lines_of_deleted_variants(lines: list[CheckoutLine]) -> list[dict[str, Any]]:
+    """Lines whose variant was deleted since the checkout started: they cannot be sold."""
+    return [
+        {"variant_id": None, "sku": line.sku, "requested": line.quantity, "available": 0}
+        for line in lines
+        if line.variant_id is None
+    ]
+
+
+@transaction.atomic
+def checkout_hold_stock(*, checkout: Checkout) -> None:
+    """Hold the checkout's lines for another LOJISTA_CHECKOUT_HOLD_MINUTES,
+    moving ``expires_at``. Raises CheckoutCompleted or CheckoutOutdated for a
+    checkout that is no longer open; when the units are short, CheckoutExpired
+    if its hold had run out (someone else bought them) or InsufficientStock."""
+    locked = Checkout.objects.select_for_update().get(pk=checkout.pk)
+    if locked.status == Checkout.Status.COMPLETED:
+        raise CheckoutCompleted()
+    if locked.status == Checkout.Status.OUTDATED:
+        raise CheckoutOutdated()
+    short_error = CheckoutExpired if locked.is_expired else InsufficientStock
+    lines = list(locked.lines.all())
+    gone = _lines_of_deleted_variants(lines)
+    if gone:
+        raise short_error(gone)
+    expires_at = _hold_until()
+    try:
+        stock_reserve(
+            key=locked.reservation_key,
+            items={line.variant_id: line.quantity for line in lines if line.variant_id is not None},
+            expires_at=expires_at,
+        )
+    except InsufficientStock as exc:
+        if short_error is InsufficientStock:
+            raise
+        raise CheckoutExpired(exc.details["lines"]) from exc
+    locked.expires_at = expires_at
+    locked.save(update_fields=["expires_at", "updated_at"])
+    checkout.expires_at = expires_at
+
+
+# savepoint=False: run inside the cart change's transaction, it needs no
+# savepoint of its own (a failure rolls the whole change back), so a change
+# of a cart without an open checkout costs one query more, not three.
+@transaction.atomic(savepoint=False)
+def checkouts_outdate(*, cart: Cart) -> int:
+    """The cart changed, so its open checkouts no longer say what it holds:
+    outdate them and drop their stock holds. Returns how many were outdated."""
+    outdated = _outdate_open_checkouts(cart)
+    if outdated:
+        # Keyed by the cart, as Checkout.reservation_key is.
+        stock_release(key=f"cart:{cart.pk}")
+    return outdated

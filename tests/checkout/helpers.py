@@ -1,0 +1,67 @@
+"""Carts, shipping and requests a checkout client makes, shared by the checkout tests."""
+
+from typing import Any
+
+from django.test import Client
+
+from lojista.carts.models import Cart, CartLine
+from lojista.catalog.models import Variant
+from lojista.inventory.models import Reservation
+
+SHIPPING_METHODS = "/api/v1/shipping-methods"
+CHECKOUTS = "/api/v1/checkouts"
+
+ADDRESS = {
+    "name": "Ana Souza",
+    "line1": "Rua Augusta 10",
+    "city": "Lisboa",
+    "postal_code": "1100-053",
+    "country": "PT",
+}
+
+
+def cart_with(*items: tuple[Variant, int], customer=None) -> Cart:
+    """A cart holding ``quantity`` of each variant, at its current price."""
+    cart = Cart.objects.create(customer=customer)
+    CartLine.objects.bulk_create(
+        CartLine(
+            cart=cart,
+            variant=variant,
+            product_name=variant.product.name,
+            variant_name=variant.name,
+            sku=variant.sku,
+            requested_quantity=quantity,
+            price_seen=variant.price,
+        )
+        for variant, quantity in items
+    )
+    return cart
+
+
+def body(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "email": "ana@example.com",
+        "shipping_address": dict(ADDRESS),
+        "shipping_method": "pt-standard",
+    }
+    data.update(overrides)
+    return data
+
+
+def start(api: Client, token: str, data: dict[str, Any] | None = None, **extra):
+    return api.post(
+        f"/api/v1/carts/{token}/checkout",
+        data if data is not None else body(),
+        content_type="application/json",
+        **extra,
+    )
+
+
+def start_ok(api: Client, token: str, data: dict[str, Any] | None = None, **extra) -> dict[str, Any]:
+    response = start(api, token, data, **extra)
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def holds(key: str) -> dict[int, int]:
+    return dict(Reservation.objects.filter(key=key).values_list("variant_id", "quantity"))

@@ -1,0 +1,63 @@
+"""Starting and reading a checkout cost the same few queries however many lines it has."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lojista.carts.models import Cart
+from lojista.catalog.models import Product, Variant
+from lojista.inventory.models import Stock
+from tests.checkout.helpers import CHECKOUTS, cart_with, start
+
+pytestmark = pytest.mark.django_db
+
+# The cart, the shipping method, the cart lock, its lines and their variants,
+# outdating earlier checkouts, the checkout and its lines, the stock hold
+# (tracked variants, stock lock, others' holds, delete, insert, and its
+# SAVEPOINT and RELEASE), then the lines for the response; plus the
+# service's own SAVEPOINT and RELEASE, as tests run inside a transaction.
+START_BUDGET = 18
+# The checkout with its shipping method, then its lines.
+READ_BUDGET = 2
+
+
+def cart_of(lines: int) -> Cart:
+    product = Product.objects.create(name="Meia", slug=f"meia-{lines}")
+    variants = Variant.objects.bulk_create(
+        Variant(product=product, name=f"T{n}", sku=f"MEIA-{lines}-{n}", price="5.00") for n in range(lines)
+    )
+    Stock.objects.bulk_create(Stock(variant=variant, quantity=3) for variant in variants)
+    return cart_with(*((variant, 2) for variant in variants))
+
+
+@pytest.mark.parametrize("lines", [1, 30])
+def test_starting_a_checkout_has_a_constant_query_count(api, shipping, django_assert_max_num_queries, lines):
+    cart = cart_of(lines)
+
+    with django_assert_max_num_queries(START_BUDGET):
+        response = start(api, cart.token)
+
+    assert response.status_code == 201
+    assert len(response.json()["lines"]) == lines
+
+
+def test_starting_again_costs_the_same(api, shipping):
+    small, large = cart_of(1), cart_of(30)
+    counts = []
+    for cart in (small, large):
+        start(api, cart.token)
+        with CaptureQueriesContext(connection) as queries:
+            assert start(api, cart.token).status_code == 201
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1] <= START_BUDGET
+
+
+@pytest.mark.parametrize("lines", [1, 30])
+def test_reading_a_checkout_has_a_constant_query_count(api, shipping, django_assert_max_num_queries, lines):
+    checkout = start(api, cart_of(lines).token).json()
+
+    with django_assert_max_num_queries(READ_BUDGET):
+        response = api.get(f"{CHECKOUTS}/{checkout['id']}")
+
+    assert len(response.json()["lines"]) == lines
