@@ -1,0 +1,44 @@
+"""Errors of payments, mapped to HTTP in lojista/api.py."""
+
+from django.utils.translation import gettext_lazy as _
+
+from lojista.core.errors import Conflict, DomainError
+
+
+class PaymentDeclined(DomainError):
+    """The gateway refused the payment; ``details.reason`` is the gateway's
+    code (``card_declined``, ``invalid_token``, …) and the message says it to
+    the customer, who may try again with another card."""
+
+    status = 402
+    code = "payment_declined"
+    default_message = _("The payment was declined.")
+
+
+class IdempotencyKeyReused(DomainError):
+    status = 422
+    code = "idempotency_key_reused"
+    default_message = _(
+        "This Idempotency-Key was already used for a different request. Use a new key for a new attempt."
+    )
+
+
+class PaymentGatewayUnavailable(DomainError):
+    """The provider could not be reached or answered with an error of its
+    own. Nothing was recorded as paid: the same request (same key) may be
+    sent again, and the provider sees the same idempotency key."""
+
+    status = 503
+    code = "payment_unavailable"
+    default_message = _("The payment service is unavailable. Try again in a moment.")
+
+
+class PaymentNotRefundable(Conflict):
+    code = "payment_not_refundable"
+    default_message = _("Only a succeeded or awaited payment can be refunded.")
+
+
+class InvalidWebhookSignature(DomainError):
+    status = 400
+    code = "invalid_signature"
+    default_message = _("The webhook signature is missing or invalid.")
