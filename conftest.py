@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 
 from lojista.customers.models import ApiToken, User
+from tests.payments.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
 
 
 def pytest_collection_modifyitems(config, items):
@@ -47,3 +48,17 @@ def staff(db) -> User:
 @pytest.fixture
 def staff_headers(staff) -> dict[str, str]:
     return bearer(ApiToken.issue(staff))
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """A fake Stripe API on a free local port, with the Stripe settings
+    pointing at it; ``.requests`` and ``.intents`` show what it was asked and
+    holds, ``.sign(payload)`` signs a webhook body like Stripe."""
+    fake = FakeStripe()
+    fake.start()
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.url
+    yield fake
+    fake.stop()

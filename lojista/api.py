@@ -18,6 +18,7 @@ from lojista.core.errors import DomainError, Throttled
 from lojista.customers.api import router as customers_router
 from lojista.inventory.api import router as inventory_router
 from lojista.orders.api import router as orders_router
+from lojista.orders.completion_api import router as completion_router
 from lojista.payments.api import router as payments_router
 
 api = NinjaAPI(
@@ -85,3 +86,4 @@ api.add_router("/", carts_router)
 api.add_router("/", checkout_router)
 api.add_router("/", payments_router)
 api.add_router("/", orders_router)
+api.add_router("/", completion_router)

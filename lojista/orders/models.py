@@ -98,6 +98,9 @@ class OrderEvent(models.Model):
         PLACED = "placed", _("Order placed")
         STATUS_CHANGED = "status_changed", _("Status changed")
         NOTE = "note", _("Note")
+        EMAIL_QUEUED = "email_queued", _("Email queued")
+        EMAIL_SENT = "email_sent", _("Email sent")
+        EMAIL_FAILED = "email_failed", _("Email failed")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)

@@ -1,4 +1,4 @@
-"""Fixtures of the payments tests: a fake Stripe and checkouts to pay for."""
+"""Fixtures of the payments tests: checkouts to pay for (the fake Stripe is in the root conftest)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,23 +8,8 @@ import pytest
 from django.utils import timezone
 
 from lojista.checkout.models import Checkout, ShippingMethod, ShippingZone
-from tests.payments.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
 
 _numbers = count(1)
-
-
-@pytest.fixture
-def fake_stripe(settings):
-    """A fake Stripe API on a free local port, with the Stripe settings
-    pointing at it; ``.requests`` and ``.intents`` show what it was asked and
-    holds, ``.sign(payload)`` signs a webhook body like Stripe."""
-    fake = FakeStripe()
-    fake.start()
-    settings.STRIPE_SECRET_KEY = SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = fake.url
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,99 @@
+"""`POST /checkouts/{id}/complete`: pay and place the order."""
+
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Router, Schema, Status
+
+from lojista.carts.api import OPTIONAL_TOKEN, OPTIONAL_TOKEN_DOC
+from lojista.checkout.selectors import checkout_for_viewer
+from lojista.core.errors import DomainError
+from lojista.core.schemas import Error
+from lojista.customers.models import User
+from lojista.orders.completion import checkout_complete
+from lojista.orders.schemas import OrderOut
+
+router = Router(tags=["checkout"])
+
+
+class IdempotencyKeyRequired(DomainError):
+    status = 400
+    code = "idempotency_key_required"
+
+
+class CompleteIn(Schema):
+    payment_method: Literal["offline", "test", "stripe"]
+    payment_token: str | None = Field(default=None, max_length=255)
+
+    model_config = {"extra": "forbid"}
+
+
+class PendingPaymentOut(Schema):
+    id: str
+    gateway: str
+    status: Literal["requires_action"]
+    client_secret: str
+
+
+class CompletedOut(Schema):
+    order: OrderOut
+
+
+class ActionRequiredOut(Schema):
+    order: None = None
+    payment: PendingPaymentOut
+
+
+@router.post(
+    "/checkouts/{checkout_id}/complete",
+    auth=OPTIONAL_TOKEN,
+    openapi_extra=OPTIONAL_TOKEN_DOC,
+    response={
+        200: CompletedOut,
+        201: CompletedOut,
+        202: ActionRequiredOut,
+        400: Error,
+        402: Error,
+        404: Error,
+        409: Error,
+        422: Error,
+        503: Error,
+    },
+)
+def complete(
+    request: HttpRequest,
+    checkout_id: str,
+    payload: CompleteIn,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=255),
+):
+    """Pay for the checkout and place the order: `201` with the order, `200`
+    with the same order when the same `Idempotency-Key` comes again, `202` when
+    the customer must confirm the card payment with Stripe (the order is placed
+    when Stripe confirms it; poll `GET /checkouts/{id}`)."""
+    if not idempotency_key:
+        raise IdempotencyKeyRequired(
+            _("Send an Idempotency-Key header: a new random value per payment attempt.")
+        )
+    viewer = request.auth if isinstance(request.auth, User) else None  # type: ignore[attr-defined]
+    checkout = checkout_for_viewer(checkout_id=checkout_id, viewer=viewer)
+    result = checkout_complete(
+        checkout=checkout,
+        payment_method=payload.payment_method,
+        payment_token=payload.payment_token,
+        idempotency_key=idempotency_key,
+    )
+    if result.order is None:
+        payment = result.payment
+        return Status(
+            202,
+            {
+                "payment": {
+                    "id": str(payment.pk),
+                    "gateway": payment.gateway,
+                    "status": "requires_action",
+                    "client_secret": payment.client_secret,
+                }
+            },
+        )
+    return Status(201 if result.created else 200, {"order": result.order})

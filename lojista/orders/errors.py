@@ -1,0 +1,33 @@
+"""Errors of orders, mapped to HTTP in lojista/api.py."""
+
+from django.utils.translation import gettext_lazy as _
+
+from lojista.core.errors import Conflict, NotFound
+from lojista.orders.statuses import status_label
+
+
+class OrderNotFound(NotFound):
+    """Unknown numbers and other customers' orders look the same."""
+
+    default_message = _("This order does not exist.")
+
+
+class InvalidTransition(Conflict):
+    """The order's status may not move to the one asked for; ``details.allowed``
+    lists the statuses it may move to (empty once it is final)."""
+
+    code = "invalid_transition"
+
+    def __init__(self, *, from_status: str, to_status: str, allowed: list[str]):
+        message = _("An order that is %(from)s cannot be changed to %(to)s.") % {
+            "from": status_label(from_status).lower(),
+            "to": status_label(to_status).lower(),
+        }
+        super().__init__(message, details={"from": from_status, "to": to_status, "allowed": allowed})
+
+
+class PaymentNotAccepted(Conflict):
+    """Only a payment that succeeded, or an offline one awaiting payment, places an order."""
+
+    code = "payment_not_accepted"
+    default_message = _("The payment has not been accepted, so no order was placed.")

@@ -1,0 +1,192 @@
+"""Orders as the API shows them, to their customer and to staff, and what staff send to move them."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+
+from lojista.core.schemas import Money
+from lojista.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from lojista.orders.statuses import CancelReason
+
+# Order numbers are PositiveIntegerFields.
+MAX_NUMBER = 2**31 - 1
+# Longer notes belong in a document, not on a timeline.
+MAX_NOTE_LENGTH = 2000
+
+
+class OrderLineOut(Schema):
+    variant_id: int | None = Field(description="null once the variant was deleted.")
+    product_name: str
+    variant_name: str
+    sku: str
+    unit_price: Money
+    quantity: int
+    line_total: Money
+
+    @staticmethod
+    def resolve_unit_price(line: OrderLine) -> Money:
+        return Money.of(line.unit_price, line.order.currency)
+
+    @staticmethod
+    def resolve_line_total(line: OrderLine) -> Money:
+        return Money.of(line.line_total, line.order.currency)
+
+
+class ShippingMethodOut(Schema):
+    code: str
+    name: str
+
+
+class EventOut(Schema):
+    type: str = Field(description='"placed" or "status_changed".')
+    from_status: str
+    to_status: str
+    at: datetime
+    note: str
+
+    @staticmethod
+    def resolve_at(event: OrderEvent) -> datetime:
+        return event.created_at
+
+
+# The timeline a customer sees: placement and status changes, not the shop's
+# internal notes nor its email bookkeeping.
+CUSTOMER_EVENT_TYPES = frozenset({OrderEvent.Type.PLACED, OrderEvent.Type.STATUS_CHANGED})
+
+
+def _customer_events(order: Order) -> list[OrderEvent]:
+    return [event for event in order.events.all() if event.type in CUSTOMER_EVENT_TYPES]
+
+
+class OrderOut(Schema):
+    number: int
+    status: str = Field(description='"pending", "processed", "delivered" or "cancelled".')
+    payment_status: str = Field(description='"paid", "awaiting_payment" or "refunded".')
+    payment_method: str = Field(description='"offline", "test" or "stripe".')
+    created_at: datetime
+    email: str
+    lines: list[OrderLineOut]
+    subtotal: Money
+    shipping: Money
+    total: Money
+    currency: str
+    shipping_address: dict[str, Any]
+    shipping_method: ShippingMethodOut
+    tracking_url: str
+    cancel_reason: str = Field(
+        description="Why it was cancelled (one of the cancellation reasons), or empty."
+    )
+    utm_source: str
+    utm_medium: str
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_lines(order: Order) -> list[OrderLine]:
+        lines = list(order.lines.all())
+        for line in lines:
+            line.order = order  # the prices' currency, without a query per line
+        return lines
+
+    @staticmethod
+    def resolve_subtotal(order: Order) -> Money:
+        return Money.of(order.subtotal, order.currency)
+
+    @staticmethod
+    def resolve_shipping(order: Order) -> Money:
+        return Money.of(order.shipping_price, order.currency)
+
+    @staticmethod
+    def resolve_total(order: Order) -> Money:
+        return Money.of(order.total, order.currency)
+
+    @staticmethod
+    def resolve_shipping_method(order: Order) -> ShippingMethodOut:
+        return ShippingMethodOut(code=order.shipping_method_code, name=order.shipping_method_name)
+
+    @staticmethod
+    def resolve_events(order: Order) -> list[OrderEvent]:
+        return _customer_events(order)
+
+
+class OrderPageOut(Schema):
+    items: list[OrderOut]
+    next_cursor: str | None = Field(
+        description="Pass it back as `cursor` for the next page; null at the end."
+    )
+
+
+class PersonOut(Schema):
+    id: int
+    email: str
+    name: str
+
+
+class StaffEventOut(EventOut):
+    actor: PersonOut | None = Field(description="Who made the change; null for the system.")
+    data: dict[str, Any] = Field(description="The change's details: reason, restock, notify, tracking_url.")
+
+
+class NoteOut(Schema):
+    note: str
+    at: datetime
+    actor: PersonOut | None
+
+    @staticmethod
+    def resolve_at(event: OrderEvent) -> datetime:
+        return event.created_at
+
+
+class StaffOrderOut(OrderOut):
+    customer: PersonOut | None = Field(description="null for a guest order.")
+    notes: list[NoteOut] = Field(description="Every note staff left on the order, oldest first.")
+    events: list[StaffEventOut]  # type: ignore[assignment]
+
+    @staticmethod
+    def resolve_events(order: Order) -> list[OrderEvent]:
+        return list(order.events.all())
+
+    @staticmethod
+    def resolve_notes(order: Order) -> list[OrderEvent]:
+        return [event for event in order.events.all() if event.note]
+
+
+class StaffOrderPageOut(Schema):
+    items: list[StaffOrderOut]
+    next_cursor: str | None = Field(
+        description="Pass it back as `cursor` for the next page; null at the end."
+    )
+
+
+class TransitionIn(Schema):
+    to: OrderStatus
+    reason: CancelReason | None = Field(None, description="Required when cancelling.")
+    restock: bool = Field(True, description="When cancelling: put the units back on hand.")
+    notify: bool = Field(True, description="Email the customer about the change.")
+    tracking_url: str = Field("", max_length=500, description="When processing: the carrier's tracking link.")
+    note: str = Field("", max_length=MAX_NOTE_LENGTH)
+
+
+class BulkTransitionIn(Schema):
+    numbers: list[Annotated[int, Field(ge=1, le=MAX_NUMBER)]] = Field(min_length=1, max_length=500)
+    to: OrderStatus
+    reason: CancelReason | None = Field(None, description="Required when cancelling.")
+    restock: bool = True
+    notify: bool = True
+    note: str = Field("", max_length=MAX_NOTE_LENGTH)
+
+
+class BulkErrorOut(Schema):
+    code: str
+    message: str
+
+
+class BulkResultOut(Schema):
+    number: int
+    ok: bool
+    status: str | None = Field(None, description="The order's status after the change, when ok.")
+    error: BulkErrorOut | None = Field(None, description="Why this order did not change, when not ok.")
+
+
+class BulkTransitionOut(Schema):
+    results: list[BulkResultOut]

@@ -1,0 +1,96 @@
+"""Proofs on PostgreSQL that racing placements and cancellations stay exact.
+
+Each thread has its own connection (its own transaction) and a Barrier
+releases them together, so that they really contend for the rows.
+"""
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from lojista.inventory.models import Stock
+from lojista.orders.models import Order, OrderEvent, OrderLine
+from lojista.orders.services import order_place, order_transition
+from tests.orders.factories import checkout_for, payment_for, placed_order, stocked_variant
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def race(attempts: list[Callable[[], object]]) -> tuple[Counter, list[object]]:
+    """Run each attempt in its own thread, all started together; return the
+    outcomes counted by name ("ok" or the exception's class) and the results."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes: Counter = Counter()
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def run(attempt: Callable[[], object]) -> None:
+        result = None
+        try:
+            barrier.wait()
+            result = attempt()
+            outcome = "ok"
+        except Exception as exc:
+            outcome = type(exc).__name__
+        finally:
+            connection.close()
+        with lock:
+            outcomes[outcome] += 1
+            results.append(result)
+
+    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes, results
+
+
+def test_racing_placements_take_every_number_once_without_gaps():
+    shirt = stocked_variant(stock=1000)
+    checkouts = [checkout_for({shirt: 1}) for _ in range(50)]
+    payments = [payment_for(checkout) for checkout in checkouts]
+
+    outcomes, _results = race(
+        [
+            lambda checkout=checkout, payment=payment: order_place(checkout=checkout, payment=payment)
+            for checkout, payment in zip(checkouts, payments, strict=True)
+        ]
+    )
+
+    assert outcomes == {"ok": 50}
+    assert sorted(Order.objects.values_list("number", flat=True)) == list(range(1001, 1051))
+    assert Stock.objects.get(variant=shirt).quantity == 950
+
+
+def test_racing_placements_of_one_checkout_place_one_order():
+    shirt = stocked_variant(stock=10)
+    checkout = checkout_for({shirt: 2})
+    payment = payment_for(checkout)
+
+    outcomes, results = race([lambda: order_place(checkout=checkout, payment=payment) for _ in range(20)])
+
+    assert outcomes == {"ok": 20}
+    assert sorted(created for _order, created in results) == [False] * 19 + [True]
+    assert {order.pk for order, _created in results} == {Order.objects.get().pk}
+    assert OrderLine.objects.count() == 1
+    assert Stock.objects.get(variant=shirt).quantity == 8
+
+
+def test_racing_cancellations_cancel_once_and_restock_once():
+    order = placed_order(quantity=2, stock=10)
+    variant_id = order.lines.get().variant_id
+
+    outcomes, _results = race(
+        [
+            lambda: order_transition(order=order, to="cancelled", actor=None, reason="suspected_fraud")
+            for _ in range(10)
+        ]
+    )
+
+    assert outcomes == {"ok": 1, "InvalidTransition": 9}
+    assert Stock.objects.get(variant_id=variant_id).quantity == 10
+    assert OrderEvent.objects.filter(order=order, to_status="cancelled").count() == 1
