@@ -17,6 +17,7 @@ from lojista.checkout.api import router as checkout_router
 from lojista.core.errors import DomainError, Throttled
 from lojista.customers.api import router as customers_router
 from lojista.inventory.api import router as inventory_router
+from lojista.notifications.api import router as notifications_router
 from lojista.orders.api import router as orders_router
 from lojista.orders.completion_api import router as completion_router
 from lojista.payments.api import router as payments_router
@@ -87,3 +88,4 @@ api.add_router("/", checkout_router)
 api.add_router("/", payments_router)
 api.add_router("/", orders_router)
 api.add_router("/", completion_router)
+api.add_router("/", notifications_router)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lojista.checkout",
     "lojista.payments",
     "lojista.orders",
+    "lojista.notifications",
     "lojista.demo",
 ]
 
@@ -131,6 +132,7 @@ LOJISTA_PERIODIC_TASKS = {
     "lojista.inventory.tasks.release_expired_reservations": 60,
     "lojista.customers.tasks.purge_login_failures": 3600,
     "lojista.carts.tasks.purge_expired_carts": 3600,
+    "lojista.notifications.tasks.sweep_outbox": 60,
 }
 
 # The shop.
@@ -179,3 +181,10 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Where the stripe SDK sends requests; tests point it at a local fake of Stripe.
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+
+# Where the shop is served: links in emails point here.
+LOJISTA_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Email delivery: attempts before a message is marked failed, and the first
+# retry delay (doubling each time).
+LOJISTA_EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+LOJISTA_EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=30)

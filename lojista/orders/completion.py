@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from lojista.checkout.errors import CheckoutCompleted
 from lojista.checkout.models import Checkout
@@ -51,7 +51,7 @@ ABANDONED_AFTER = timedelta(seconds=60)
 
 class PaymentInProgress(Conflict):
     code = "payment_in_progress"
-    default_message = _lazy("This payment is still being processed. Try again in a moment.")
+    default_message = gettext_lazy("This payment is still being processed. Try again in a moment.")
 
 
 @dataclass(frozen=True)

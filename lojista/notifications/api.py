@@ -1,0 +1,138 @@
+"""Back-office API of notifications: the shop's email settings, the email
+templates (edit, preview, test send), emailing a customer about an order,
+and the outbox."""
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Status
+
+from lojista.core.schemas import Error
+from lojista.customers.auth import staff_auth
+from lojista.customers.models import User
+from lojista.notifications import selectors, services
+from lojista.notifications.models import NotificationSettings, OutboxMessage
+from lojista.notifications.rendering import RenderedEmail
+from lojista.notifications.schemas import (
+    ContactIn,
+    EmailTemplateIn,
+    EmailTemplateOut,
+    NotificationSettingsIn,
+    NotificationSettingsOut,
+    OutboxMessageOut,
+    OutboxPageOut,
+    PreviewIn,
+    PreviewOut,
+    TestSendIn,
+)
+from lojista.notifications.templating import Source
+from lojista.orders.models import Order
+from lojista.orders.schemas import MAX_NUMBER
+from lojista.orders.selectors import order_by_number
+
+router = Router(tags=["notifications"], auth=staff_auth)
+
+STAFF_ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
+TEMPLATE_PATH = "/admin/email-templates/{kind}/{language}"
+Number = Path(ge=1, le=MAX_NUMBER, description="The order number, e.g. 1001.")
+
+
+class StaffRequest(HttpRequest):
+    auth: User
+
+
+@router.get("/admin/notification-settings", response={200: NotificationSettingsOut, **STAFF_ERRORS})
+def get_notification_settings(request: StaffRequest) -> NotificationSettings:
+    return NotificationSettings.load()
+
+
+@router.put("/admin/notification-settings", response={200: NotificationSettingsOut, **STAFF_ERRORS})
+def put_notification_settings(request: StaffRequest, payload: NotificationSettingsIn) -> NotificationSettings:
+    """Replace the settings; an invalid address is `422`, naming it."""
+    return services.notification_settings_update(**payload.dict())
+
+
+@router.get("/admin/email-templates", response={200: list[EmailTemplateOut], **STAFF_ERRORS})
+def list_email_templates(request: StaffRequest) -> list[selectors.TemplateView]:
+    """Every email in every language: the merchant's version (`overridden`) or the shipped one."""
+    return selectors.email_templates()
+
+
+@router.get(TEMPLATE_PATH, response={200: EmailTemplateOut, **STAFF_ERRORS})
+def get_email_template(request: StaffRequest, kind: str, language: str) -> selectors.TemplateView:
+    return selectors.email_template(kind=kind, language=language)
+
+
+@router.put(TEMPLATE_PATH, response={200: EmailTemplateOut, **STAFF_ERRORS})
+def put_email_template(
+    request: StaffRequest, kind: str, language: str, payload: EmailTemplateIn
+) -> selectors.TemplateView:
+    """Save the shop's version. A syntax error, or a tag or filter that is not
+    allowed (docs/emails.md), is `422` with the template engine's message."""
+    kind, language = selectors.template_key(kind=kind, language=language)
+    services.email_template_save(kind=kind, language=language, actor=request.auth, **payload.dict())
+    return selectors.email_template(kind=kind, language=language)
+
+
+@router.delete(TEMPLATE_PATH, response={200: EmailTemplateOut, **STAFF_ERRORS})
+def delete_email_template(request: StaffRequest, kind: str, language: str) -> selectors.TemplateView:
+    """Go back to the shipped template (returned)."""
+    kind, language = selectors.template_key(kind=kind, language=language)
+    services.email_template_reset(kind=kind, language=language)
+    return selectors.email_template(kind=kind, language=language)
+
+
+def _order(number: int | None) -> Order | None:
+    return order_by_number(number=number) if number is not None else None
+
+
+@router.post(f"{TEMPLATE_PATH}/preview", response={200: PreviewOut, **STAFF_ERRORS})
+def preview_email_template(
+    request: StaffRequest, kind: str, language: str, payload: PreviewIn
+) -> RenderedEmail:
+    """The email as the order would receive it, with the saved template or the
+    drafts given (a missing draft part is taken from the saved template)."""
+    kind, language = selectors.template_key(kind=kind, language=language)
+    draft = None
+    if payload.subject is not None or payload.body_text is not None or payload.body_html is not None:
+        saved = selectors.email_template(kind=kind, language=language)
+        draft = Source(
+            subject=payload.subject if payload.subject is not None else saved.subject,
+            text=payload.body_text if payload.body_text is not None else saved.body_text,
+            html=payload.body_html if payload.body_html is not None else saved.body_html,
+        )
+    return selectors.email_preview(
+        kind=kind, language=language, order=_order(payload.order_number), draft=draft
+    )
+
+
+@router.post(f"{TEMPLATE_PATH}/test-send", response={202: OutboxMessageOut, **STAFF_ERRORS})
+def test_send_email_template(request: StaffRequest, kind: str, language: str, payload: TestSendIn) -> Status:
+    """Queue the email to `to` (default: you), marked as a test."""
+    kind, language = selectors.template_key(kind=kind, language=language)
+    message = services.email_test_send(
+        kind=kind, language=language, to=payload.to or request.auth.email, order=_order(payload.order_number)
+    )
+    return Status(202, message)
+
+
+@router.post("/admin/orders/{number}/messages", response={202: OutboxMessageOut, **STAFF_ERRORS})
+def contact_customer(request: StaffRequest, payload: ContactIn, number: int = Number) -> Status:
+    """Email the order's customer a message (1 to 5000 characters); it shows on the order's timeline."""
+    order = order_by_number(number=number)
+    return Status(202, services.order_contact_send(order=order, message=payload.message, actor=request.auth))
+
+
+@router.get("/admin/outbox", response={200: OutboxPageOut, **STAFF_ERRORS})
+def list_outbox(
+    request: StaffRequest,
+    status: OutboxMessage.Status | None = None,
+    cursor: str | None = Query(None, description="`next_cursor` of the previous page."),
+    limit: int = Query(50, ge=1, le=200),
+) -> selectors.OutboxPage:
+    """Emails, newest first; `?status=failed` lists those that need attention."""
+    return selectors.outbox_page(status=status, cursor=cursor, limit=limit)
+
+
+@router.post("/admin/outbox/{message_id}/retry", response={200: OutboxMessageOut, 409: Error, **STAFF_ERRORS})
+def retry_outbox_message(request: StaffRequest, message_id: int) -> OutboxMessage:
+    """Send a failed email again (`409 email_not_failed` for any other)."""
+    return services.outbox_retry(message=selectors.outbox_message(message_id=message_id))

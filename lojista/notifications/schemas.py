@@ -1,0 +1,104 @@
+"""Notifications as the back-office API shows them, and what staff send."""
+
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from lojista.notifications.models import NotificationSettings, OutboxMessage
+
+MAX_TEMPLATE_LENGTH = 100_000
+MAX_MESSAGE_LENGTH = 5000
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEMPLATE_LENGTH)]
+
+
+class NotificationSettingsIn(Schema):
+    sender_name: str = Field("", max_length=100, description="Empty: the shop's name.")
+    sender_email: str = Field("", max_length=254, description="Empty: DEFAULT_FROM_EMAIL.")
+    logo_url: str = Field("", max_length=500)
+    order_notification_emails: list[Annotated[str, StringConstraints(max_length=254)]] = Field(
+        default_factory=list, description="Every address that receives the new-order email."
+    )
+    payment_instructions: str = Field("", max_length=5000)
+
+
+class NotificationSettingsOut(Schema):
+    sender_name: str
+    sender_email: str
+    logo_url: str
+    order_notification_emails: list[str]
+    payment_instructions: str
+    updated_at: datetime | None = Field(description="null until staff first save the settings.")
+
+    @staticmethod
+    def resolve_order_notification_emails(row: NotificationSettings) -> list[str]:
+        return list(row.order_notification_emails)
+
+
+class EmailTemplateOut(Schema):
+    kind: str
+    language: str
+    overridden: bool = Field(description="false: the shipped template, in use until staff save their own.")
+    subject: str
+    body_text: str
+    body_html: str = Field(
+        description="The email's content; the shop's layout (logo, name) is put around it."
+    )
+    updated_at: datetime | None
+
+
+class EmailTemplateIn(Schema):
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    body_text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
+    body_html: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
+
+
+class PreviewIn(Schema):
+    order_number: int | None = Field(None, ge=1, description="Show it on this order; none: a made-up order.")
+    subject: Text | None = Field(None, description="Preview these drafts instead of the saved template.")
+    body_text: Text | None = None
+    body_html: Text | None = None
+
+
+class PreviewOut(Schema):
+    subject: str
+    text: str
+    html: str
+
+
+class TestSendIn(Schema):
+    to: str | None = Field(None, max_length=254, description="Default: the staff member's own address.")
+    order_number: int | None = Field(None, ge=1)
+
+
+class ContactIn(Schema):
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_LENGTH)
+    ]
+
+
+class OutboxMessageOut(Schema):
+    id: int
+    kind: str
+    order_number: int | None
+    recipients: list[str]
+    language: str
+    status: str = Field(description="ready, sending, sent or failed.")
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str
+    message_id: str
+    subject: str
+    sent_at: datetime | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_order_number(message: OutboxMessage) -> int | None:
+        return message.order.number if message.order is not None else None
+
+
+class OutboxPageOut(Schema):
+    items: list[OutboxMessageOut]
+    next_cursor: str | None

@@ -1,0 +1,123 @@
+"""Reads of notifications: the templates in use, previews, the outbox."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import translation
+
+from lojista.core.pagination import decode_cursor, encode_cursor
+from lojista.notifications.context import email_context, order_context, sample_extra, sample_order_context
+from lojista.notifications.errors import EmailTemplateNotFound, OutboxMessageNotFound
+from lojista.notifications.models import EmailTemplate, NotificationSettings, OutboxMessage
+from lojista.notifications.rendering import (
+    LANGUAGE_CODES,
+    TEMPLATE_KINDS,
+    RenderedEmail,
+    check_template,
+    render_email,
+    render_source,
+)
+from lojista.notifications.templating import Source, shipped_source
+from lojista.orders.models import Order
+
+
+@dataclass(frozen=True)
+class TemplateView:
+    kind: str
+    language: str
+    overridden: bool
+    subject: str
+    body_text: str
+    body_html: str
+    updated_at: datetime | None
+
+
+def template_key(*, kind: str, language: str) -> tuple[str, str]:
+    """``kind`` and ``language`` (any case: pt-BR, pt-br) of an editable
+    template; EmailTemplateNotFound otherwise."""
+    language = language.lower()
+    if kind not in TEMPLATE_KINDS or language not in LANGUAGE_CODES:
+        raise EmailTemplateNotFound()
+    return kind, language
+
+
+def _view(kind: str, language: str, override: EmailTemplate | None) -> TemplateView:
+    if override is not None:
+        return TemplateView(
+            kind=kind,
+            language=language,
+            overridden=True,
+            subject=override.subject,
+            body_text=override.body_text,
+            body_html=override.body_html,
+            updated_at=override.updated_at,
+        )
+    shipped = shipped_source(kind)
+    return TemplateView(
+        kind=kind,
+        language=language,
+        overridden=False,
+        subject=shipped.subject,
+        body_text=shipped.text,
+        body_html=shipped.html,
+        updated_at=None,
+    )
+
+
+def email_templates() -> list[TemplateView]:
+    """Every editable email in every language: the merchant's version or the shipped one."""
+    overrides = {(row.kind, row.language): row for row in EmailTemplate.objects.all()}
+    return [
+        _view(kind, language, overrides.get((kind, language)))
+        for kind in TEMPLATE_KINDS
+        for language in LANGUAGE_CODES
+    ]
+
+
+def email_template(*, kind: str, language: str) -> TemplateView:
+    kind, language = template_key(kind=kind, language=language)
+    return _view(kind, language, EmailTemplate.objects.filter(kind=kind, language=language).first())
+
+
+def email_preview(*, kind: str, language: str, order: Order | None, draft: Source | None) -> RenderedEmail:
+    """Email ``kind`` as ``order`` (a made-up one if None) would get it: with
+    the ``draft`` templates when given (refused like a save if broken), else
+    with the templates in use."""
+    if draft is not None:
+        check_template(draft, kind=kind, language=language)
+    with translation.override(language):
+        context = email_context(
+            kind=kind,
+            order=order_context(order) if order is not None else sample_order_context(),
+            extra=sample_extra(),
+            shop=NotificationSettings.load(),
+        )
+        if draft is not None:
+            return render_source(draft, context)
+        return render_email(kind=kind, language=language, context=context)
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    items: list[OutboxMessage]
+    next_cursor: str | None
+
+
+def outbox_page(*, status: str | None = None, cursor: str | None = None, limit: int = 50) -> OutboxPage:
+    """Outbox emails, newest first (by id), optionally of one status."""
+    messages = OutboxMessage.objects.select_related("order").order_by("-id")
+    if status:
+        messages = messages.filter(status=status)
+    if cursor:
+        messages = messages.filter(id__lt=decode_cursor(cursor, keys={"id": int})["id"])
+    rows = list(messages[: limit + 1])
+    items = rows[:limit]
+    next_cursor = encode_cursor({"id": items[-1].pk}) if len(rows) > limit else None
+    return OutboxPage(items=items, next_cursor=next_cursor)
+
+
+def outbox_message(*, message_id: int) -> OutboxMessage:
+    message = OutboxMessage.objects.select_related("order").filter(pk=message_id).first()
+    if message is None:
+        raise OutboxMessageNotFound()
+    return message

@@ -1,0 +1,17 @@
+"""Background work of notifications: delivery of one outbox email (enqueued
+when the row commits, and again by the sweep), and the sweep, which
+run_scheduler enqueues every minute (LOJISTA_PERIODIC_TASKS)."""
+
+from django_tasks import task
+
+from lojista.notifications.services import outbox_deliver, outbox_sweep
+
+
+@task()
+def deliver_outbox_message(message_id: int) -> str:
+    return outbox_deliver(message_id=message_id)
+
+
+@task()
+def sweep_outbox() -> int:
+    return outbox_sweep()

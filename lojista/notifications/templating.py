@@ -1,0 +1,126 @@
+"""A template engine merchants cannot escape from.
+
+Email templates (the shipped files and the merchants' versions alike) are
+rendered by engines that
+
+- load no file: no loaders, and no ``include``/``extends``/``load`` tags;
+- know only the tags and filters of ``template_library`` (formatting, ``if``,
+  ``for``, translation), so ``debug``, ``url``, ``safe`` or ``autoescape off``
+  are syntax errors when a template is saved;
+- see only the documented variables (docs/emails.md), built from plain data:
+  strings, numbers, dates, read-only mappings and tuples. No model instance,
+  request or setting is in reach, so there is no method worth calling, and
+  nothing a template does can change anything;
+- escape every variable in HTML (the text parts and the subject are not HTML,
+  so they are not escaped).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from django.template import Context, Engine, Template, TemplateSyntaxError
+from django.utils.safestring import SafeString
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "templates" / "emails"
+
+Part = Literal["subject", "text", "html"]
+PARTS: tuple[Part, ...] = ("subject", "text", "html")
+SHIPPED_SUFFIX: dict[Part, str] = {"subject": ".subject.txt", "text": ".txt", "html": ".html"}
+
+
+class EmailEngine(Engine):
+    # Django's engine always adds its default tag libraries to the builtins;
+    # this one starts from nothing.
+    default_builtins: list[str] = []
+
+
+def _engine(*, autoescape: bool) -> EmailEngine:
+    return EmailEngine(
+        loaders=[],
+        libraries={},
+        builtins=["lojista.notifications.template_library"],
+        autoescape=autoescape,
+        string_if_invalid="",
+        debug=False,
+    )
+
+
+HTML_ENGINE = _engine(autoescape=True)
+TEXT_ENGINE = _engine(autoescape=False)
+
+
+def engine_for(part: Part) -> EmailEngine:
+    return HTML_ENGINE if part == "html" else TEXT_ENGINE
+
+
+def compile_template(source: str, part: Part) -> Template:
+    """Compile ``source``; TemplateSyntaxError names what is not allowed."""
+    return engine_for(part).from_string(source)
+
+
+def template_error(source: str, part: Part) -> str | None:
+    """Why ``source`` cannot be used, or None when it compiles."""
+    try:
+        compile_template(source, part)
+    except TemplateSyntaxError as error:
+        return str(error)
+    return None
+
+
+Plain = str | int | float | bool | date | None | Mapping[str, "Plain"] | tuple["Plain", ...]
+
+
+def freeze(value: Any) -> Plain:
+    """A read-only copy of plain data; anything else is refused, so no object
+    with methods or secrets ever reaches a template."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(key): freeze(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    if isinstance(value, str):
+        # A plain str: not a SafeString (which would skip escaping), nor an enum.
+        return str.__str__(value)
+    if value is None or isinstance(value, int | float | bool | date):
+        return value
+    raise TypeError(f"{type(value).__name__} is not allowed in an email template context.")
+
+
+def render(template: Template, context: Mapping[str, Any], **safe_html: SafeString) -> str:
+    """Render with a frozen ``context``; ``safe_html`` values (HTML we rendered
+    ourselves, such as the body inside the layout) are passed unescaped."""
+    data: dict[str, Any] = {key: freeze(value) for key, value in context.items()}
+    data.update(safe_html)
+    return template.render(Context(data, autoescape=template.engine.autoescape))
+
+
+@dataclass(frozen=True)
+class Source:
+    subject: str
+    text: str
+    html: str
+
+    def part(self, part: Part) -> str:
+        return getattr(self, part)
+
+
+@lru_cache
+def shipped_source(kind: str) -> Source:
+    """The templates shipped in templates/emails/ for ``kind``."""
+    files = {part: (SHIPPED_DIR / f"{kind}{SHIPPED_SUFFIX[part]}").read_text() for part in PARTS}
+    return Source(**files)
+
+
+@lru_cache
+def shipped_template(kind: str, part: Part) -> Template:
+    return compile_template(shipped_source(kind).part(part), part)
+
+
+@lru_cache
+def layout_template() -> Template:
+    """The HTML frame (logo, shop name, footer) every HTML body is put in."""
+    return compile_template((SHIPPED_DIR / "layout.html").read_text(), "html")
