@@ -320,3 +320,9 @@ SHIPPING_ZONES: tuple[DemoShippingZone, ...] = (
 
 OWNER_EMAIL = "owner@lojista.test"
 OWNER_NAME = "Demo Owner"
+
+# Shown in the confirmation email of an order paid offline.
+DEMO_PAYMENT_INSTRUCTIONS = (
+    "Pay by bank transfer to IBAN PT50 0000 0000 0000 0000 0000 0 (Lojista Demo Shop), "
+    "with your order number as the reference, or in cash when your parcel arrives."
+)

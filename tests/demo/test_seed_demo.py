@@ -11,6 +11,7 @@ from lojista.catalog.models import Product, Variant
 from lojista.checkout.models import ShippingMethod, ShippingZone
 from lojista.customers.models import User
 from lojista.inventory.models import Stock
+from lojista.notifications.models import NotificationSettings
 
 OWNER = "owner@lojista.test"
 
@@ -145,3 +146,15 @@ def test_if_empty_seeds_an_empty_shop():
 
     assert Product.objects.count() >= 20
     assert authenticate(email=OWNER, password=printed_password(output)) is not None
+
+
+def test_sends_the_shops_new_order_emails_to_the_owner_without_overwriting_saved_settings():
+    call_command("seed_demo", stdout=StringIO())
+    shop = NotificationSettings.objects.get()
+    assert shop.order_notification_emails == ["owner@lojista.test"]
+    assert "IBAN" in shop.payment_instructions
+
+    NotificationSettings.objects.update(order_notification_emails=["orders@shop.example"])
+    call_command("seed_demo", stdout=StringIO())
+
+    assert NotificationSettings.objects.get().order_notification_emails == ["orders@shop.example"]

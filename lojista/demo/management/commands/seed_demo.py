@@ -9,6 +9,7 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from lojista.customers.management.commands.createstaff import PASSWORD_VARIABLE
 from lojista.customers.models import User
 from lojista.customers.services import staff_upsert
 from lojista.demo.data import (
+    DEMO_PAYMENT_INSTRUCTIONS,
     OWNER_EMAIL,
     OWNER_NAME,
     PRODUCTS,
@@ -28,6 +30,8 @@ from lojista.demo.data import (
     DemoShippingZone,
 )
 from lojista.inventory.services import stock_set
+from lojista.notifications.models import NotificationSettings
+from lojista.notifications.services import notification_settings_update
 
 
 @dataclass
@@ -56,6 +60,7 @@ class Command(BaseCommand):
             for zone in SHIPPING_ZONES:
                 seed_zone(zone, added)
             owner_password = self.seed_owner()
+            seed_notifications()
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -99,6 +104,20 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("Staff owner account created. Log in with:")))
         self.stdout.write(_("  email:    %(email)s") % {"email": OWNER_EMAIL})
         self.stdout.write(_("  password: %(password)s") % {"password": password})
+
+
+def seed_notifications() -> None:
+    """Send the shop's new-order emails to the owner, so the demo shows both
+    emails of an order; settings a merchant already saved are left alone."""
+    if NotificationSettings.objects.exists():
+        return
+    notification_settings_update(
+        sender_name=settings.LOJISTA_SHOP_NAME,
+        sender_email="",
+        logo_url="",
+        order_notification_emails=[OWNER_EMAIL],
+        payment_instructions=DEMO_PAYMENT_INSTRUCTIONS,
+    )
 
 
 def seed_product(spec: DemoProduct, added: Added) -> None:
