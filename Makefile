@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv sync --frozen --inexact --quiet
+	test -f .env || cp .env.example .env  # development settings for manage.py; never overwritten
 	touch $@
 
 install: $(VENV)/.installed

@@ -2,6 +2,8 @@
 
 import os
 
+# Tests do not read a developer's .env: they run the same everywhere.
+os.environ.setdefault("ENV_FILE", os.devnull)
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
