@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import validate_email
@@ -136,6 +137,9 @@ class CheckoutOut(Schema):
     currency: str
     expires_at: datetime = Field(description="Stock is held until then.")
     payment_methods: list[str]
+    stripe_publishable_key: str | None = Field(
+        description="The key the app's Stripe SDK needs to collect a card, when Stripe is offered."
+    )
     order_number: int | None = Field(description="The order this checkout became, once completed.")
 
     @staticmethod
@@ -170,6 +174,12 @@ class CheckoutOut(Schema):
     @staticmethod
     def resolve_payment_methods(checkout: Checkout) -> list[str]:
         return enabled_payment_methods()
+
+    @staticmethod
+    def resolve_stripe_publishable_key(checkout: Checkout) -> str | None:
+        if "stripe" not in enabled_payment_methods():
+            return None
+        return settings.STRIPE_PUBLISHABLE_KEY or None
 
     @staticmethod
     def resolve_order_number(checkout: Checkout) -> int | None:

@@ -73,3 +73,16 @@ def test_the_payment_methods_follow_the_settings(api, shipping, shirt, settings)
     response = api.get(f"{CHECKOUTS}/{started['id']}")
 
     assert response.json()["payment_methods"] == ["offline", "stripe"]
+
+
+def test_the_app_gets_stripes_publishable_key_only_when_stripe_is_offered(api, shipping, shirt, settings):
+    started = start_ok(api, cart_with((shirt, 1)).token)
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_123"
+    settings.STRIPE_SECRET_KEY = ""
+
+    without_stripe = api.get(f"{CHECKOUTS}/{started['id']}").json()
+    settings.STRIPE_SECRET_KEY = "sk_test_123"
+    with_stripe = api.get(f"{CHECKOUTS}/{started['id']}").json()
+
+    assert without_stripe["stripe_publishable_key"] is None
+    assert with_stripe["stripe_publishable_key"] == "pk_test_123"
