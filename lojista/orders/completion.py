@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,7 +90,7 @@ def checkout_complete(
         if earlier is None:
             raise
         return earlier
-    accepted = _accepted_payment(checkout)
+    accepted = _accepted_payment(checkout, payment_method)
     if accepted is not None:
         # Paid by an earlier attempt whose order placement did not finish:
         # place the order with that payment instead of charging again.
@@ -121,14 +122,13 @@ def _replay(*, checkout: Checkout, idempotency_key: str, fingerprint: str) -> Co
     raise CheckoutCompleted(details={"order_number": order.number})
 
 
-def _accepted_payment(checkout: Checkout) -> Payment | None:
-    return (
-        Payment.objects.filter(
-            checkout=checkout, status__in=[Payment.Status.SUCCEEDED, Payment.Status.AWAITING]
-        )
-        .order_by("created_at")
-        .first()
-    )
+def _accepted_payment(checkout: Checkout, payment_method: str) -> Payment | None:
+    """Money already taken for this checkout (by any method), or an offline
+    promise to pay when the customer chose offline again."""
+    accepted = Q(status=Payment.Status.SUCCEEDED)
+    if payment_method == Payment.Gateway.OFFLINE:
+        accepted |= Q(status=Payment.Status.AWAITING)
+    return Payment.objects.filter(accepted, checkout=checkout).order_by("created_at").first()
 
 
 def _wait_for_twin(payment: Payment) -> Payment:

@@ -260,3 +260,40 @@ def test_completion_costs_a_constant_number_of_queries(api, settings):
     assert thirty_lines == one_line
     # Measured: 39 on 2026-11-26 (Saleor's checkoutComplete runs ~230).
     assert one_line <= 45
+
+
+def paid_earlier(checkout_id: str, *, gateway: str, status: str) -> Payment:
+    """A payment an earlier attempt recorded before its order placement died."""
+    checkout = Checkout.objects.get(pk=checkout_id)
+    return Payment.objects.create(
+        checkout=checkout,
+        gateway=gateway,
+        status=status,
+        amount=checkout.total,
+        currency=checkout.currency,
+        idempotency_key="crashed-attempt",
+        request_hash="0" * 64,
+        reference="test_ch_earlier",
+    )
+
+
+def test_money_taken_by_an_attempt_that_died_places_the_order_without_charging_again(api):
+    checkout = checkout_for(api, {variant_with_stock(5): 1})
+    earlier = paid_earlier(checkout["id"], gateway="test", status=Payment.Status.SUCCEEDED)
+
+    response = complete(api, checkout["id"], key="new-attempt")
+
+    assert response.status_code == 201
+    assert Payment.objects.count() == 1
+    assert Order.objects.get().payment == earlier
+
+
+def test_an_earlier_offline_promise_does_not_stand_in_for_a_card_payment(api):
+    checkout = checkout_for(api, {variant_with_stock(5): 1})
+    paid_earlier(checkout["id"], gateway="offline", status=Payment.Status.AWAITING)
+
+    response = complete(api, checkout["id"], key="card", method="test", token="tok_visa")
+
+    assert response.status_code == 201
+    assert response.json()["order"]["payment_status"] == "paid"
+    assert Order.objects.get().payment.gateway == "test"
