@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import path
+from django.views.generic import RedirectView
 
 from lojista.api import api
 from lojista.core.views import healthz
 
 urlpatterns = [
+    # Until the storefront exists, the shop's home is its API documentation.
+    path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

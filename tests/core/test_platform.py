@@ -89,3 +89,9 @@ def test_secret_key_is_required_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_home_page_leads_to_the_api_documentation(api):
+    response = api.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/api/v1/docs"
