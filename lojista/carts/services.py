@@ -35,7 +35,7 @@ def _check_line_quantity(quantity: int, *, minimum: int = 1) -> None:
             "minimum": minimum,
             "maximum": maximum,
         }
-        raise InvalidInput(details={"fields": {"quantity": [message]}})
+        raise InvalidInput.field("quantity", message)
 
 
 def _lock_open(cart: Cart) -> None:

@@ -39,7 +39,7 @@ def _shipping_method(*, code: str, country: str) -> ShippingMethod:
         problem = _("This shipping method is not available for %(country)s.") % {"country": country}
     else:
         return method
-    raise InvalidInput(details={"fields": {"shipping_method": [problem]}})
+    raise InvalidInput.field("shipping_method", problem)
 
 
 def _lock_open_cart(cart: Cart) -> None:

@@ -26,6 +26,12 @@ class InvalidInput(DomainError):
     code = "invalid_input"
     default_message = _("Some fields are invalid.")
 
+    @classmethod
+    def field(cls, name: str, message: Any) -> "InvalidInput":
+        """One invalid field, in the same shape as a schema validation error;
+        its message is also the error's message."""
+        return cls(message, details={"fields": {name: [str(message)]}})
+
 
 class NotAuthenticated(DomainError):
     status = 401

@@ -29,7 +29,7 @@ from lojista.inventory.selectors import active_reserved_by_variant
 
 def _check_quantities(items: dict[int, int]) -> None:
     if any(quantity < 1 for quantity in items.values()):
-        raise InvalidInput(details={"fields": {"quantity": [_("Quantities must be at least 1.")]}})
+        raise InvalidInput.field("quantity", _("Quantities must be at least 1."))
 
 
 def _tracked(items: dict[int, int]) -> dict[int, int]:
@@ -170,7 +170,7 @@ def _start_tracking(variant_id: int) -> None:
 def stock_set(*, variant_id: int, quantity: int) -> Stock:
     """Set the units on hand to ``quantity`` (a stock count), tracking the variant from now on."""
     if quantity < 0:
-        raise InvalidInput(details={"fields": {"quantity": [_("The quantity cannot be negative.")]}})
+        raise InvalidInput.field("quantity", _("The quantity cannot be negative."))
     _start_tracking(variant_id)
     stock, _created = Stock.objects.update_or_create(variant_id=variant_id, defaults={"quantity": quantity})
     return stock
@@ -181,7 +181,7 @@ def stock_adjust(*, variant_id: int, delta: int) -> Stock:
     """Add ``delta`` units on hand (goods received) or take them off (breakage),
     tracking the variant from now on. Raises StockWouldGoNegative below zero."""
     if delta == 0:
-        raise InvalidInput(details={"fields": {"delta": [_("The adjustment cannot be zero.")]}})
+        raise InvalidInput.field("delta", _("The adjustment cannot be zero."))
     _start_tracking(variant_id)
     stock, _created = Stock.objects.get_or_create(variant_id=variant_id)
     updated = Stock.objects.filter(variant_id=variant_id, quantity__gte=-delta).update(

@@ -26,13 +26,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lojista.core.errors import InvalidInput
+from lojista.core.validation import check_http_url
 from lojista.customers.models import User
 from lojista.notifications.context import (
     email_context,
@@ -411,17 +412,12 @@ def _check_addresses(field: str, addresses: list[str]) -> None:
             validate_email(address)
         except ValidationError:
             message = _("“%(address)s” is not a valid email address.") % {"address": address}
-            raise InvalidInput(message, details={"fields": {field: [message]}}) from None
+            raise InvalidInput.field(field, message) from None
 
 
 def _check_url(field: str, url: str) -> None:
-    if not url:
-        return
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        message = _("Enter a valid http or https link.")
-        raise InvalidInput(message, details={"fields": {field: [message]}}) from None
+    if url:
+        check_http_url(field, url)
 
 
 @transaction.atomic
@@ -439,7 +435,7 @@ def notification_settings_update(
     )
     if len(addresses) > MAX_NOTIFICATION_ADDRESSES:
         message = _("At most %(count)d addresses.") % {"count": MAX_NOTIFICATION_ADDRESSES}
-        raise InvalidInput(message, details={"fields": {"order_notification_emails": [message]}})
+        raise InvalidInput.field("order_notification_emails", message)
     _check_addresses("order_notification_emails", addresses)
     if sender_email:
         _check_addresses("sender_email", [sender_email])

@@ -79,7 +79,7 @@ def checkout_complete(
         return earlier
     if payment_method not in enabled_payment_methods():
         message = _("Choose one of the payment methods the checkout offers.")
-        raise InvalidInput(details={"fields": {"payment_method": [message]}})
+        raise InvalidInput.field("payment_method", message)
 
     payment_token_check(gateway=payment_method, payment_token=payment_token)
     try:

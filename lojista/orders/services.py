@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from lojista.carts.services import cart_mark_converted
 from lojista.checkout.errors import CheckoutCompleted, CheckoutOutdated
 from lojista.checkout.models import Checkout, CheckoutLine
 from lojista.core.errors import DomainError, InvalidInput
+from lojista.core.validation import check_http_url
 from lojista.customers.models import User
 from lojista.inventory.services import stock_commit, stock_restock
 from lojista.orders.errors import InvalidTransition, OrderNotFound, PaymentNotAccepted
@@ -162,25 +161,21 @@ def _check_tracking_url(tracking_url: str, to: str) -> None:
         return
     if to != OrderStatus.PROCESSED:
         message = _("A tracking link can only be given when the order is processed.")
-        raise InvalidInput(message, details={"fields": {"tracking_url": [message]}})
-    try:
-        URLValidator(schemes=["http", "https"])(tracking_url)
-    except ValidationError:
-        message = _("Enter a valid http or https link.")
-        raise InvalidInput(message, details={"fields": {"tracking_url": [message]}}) from None
+        raise InvalidInput.field("tracking_url", message)
+    check_http_url("tracking_url", tracking_url)
     max_length = Order._meta.get_field("tracking_url").max_length
     if max_length is not None and len(tracking_url) > max_length:
         message = _("The tracking link is too long.")
-        raise InvalidInput(message, details={"fields": {"tracking_url": [message]}})
+        raise InvalidInput.field("tracking_url", message)
 
 
 def _check_reason(reason: str, to: str) -> None:
     if to == OrderStatus.CANCELLED and reason not in CANCEL_REASONS:
         message = _("Choose a reason for cancelling: %(reasons)s.") % {"reasons": ", ".join(CANCEL_REASONS)}
-        raise InvalidInput(message, details={"fields": {"reason": [message]}})
+        raise InvalidInput.field("reason", message)
     if to != OrderStatus.CANCELLED and reason:
         message = _("A reason is only given when cancelling.")
-        raise InvalidInput(message, details={"fields": {"reason": [message]}})
+        raise InvalidInput.field("reason", message)
 
 
 def _restock(order: Order) -> None:

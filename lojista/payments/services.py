@@ -79,7 +79,7 @@ def payment_start(
 def _check_enabled(gateway: str) -> None:
     if gateway not in enabled_payment_methods():
         message = _("Choose one of the payment methods the checkout offers.")
-        raise InvalidInput(details={"fields": {"payment_method": [message]}})
+        raise InvalidInput.field("payment_method", message)
 
 
 def payment_execute(*, payment: Payment, payment_token: str | None) -> Payment:
@@ -100,7 +100,7 @@ def payment_token_check(*, gateway: str, payment_token: str | None) -> None:
     that a request refused for it leaves no payment behind."""
     if gateway != Payment.Gateway.OFFLINE and not payment_token:
         message = _("A card payment needs a payment token.")
-        raise InvalidInput(details={"fields": {"payment_token": [message]}})
+        raise InvalidInput.field("payment_token", message)
 
 
 @transaction.atomic
