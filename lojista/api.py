@@ -7,14 +7,13 @@ Errors are mapped here, once, to the contract's body
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lojista.carts.api import router as carts_router
 from lojista.catalog.api import router as catalog_router
 from lojista.checkout.api import router as checkout_router
-from lojista.core.errors import DomainError, Throttled
+from lojista.core.errors import DomainError, InvalidInput, NotAuthenticated, NotFound, Throttled
 from lojista.customers.api import router as customers_router
 from lojista.inventory.api import router as inventory_router
 from lojista.notifications.api import router as notifications_router
@@ -62,17 +61,17 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
         fields.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", ""))
-    return error_response(request, 422, "invalid_input", _("Some fields are invalid."), {"fields": fields})
+    return domain_error(request, InvalidInput(details={"fields": fields}))
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "not_authenticated", _("Authentication is required."))
+    return domain_error(request, NotAuthenticated())
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", _("Not found."))
+    return domain_error(request, NotFound())
 
 
 @api.exception_handler(HttpError)
