@@ -4,7 +4,8 @@ from typing import Any
 
 from django.test import Client
 
-from lojista.carts.models import Cart, CartLine
+from lojista.carts.models import Cart
+from lojista.carts.services import cart_create, cart_line_add
 from lojista.catalog.models import Variant
 from lojista.inventory.models import Reservation
 
@@ -21,20 +22,10 @@ ADDRESS = {
 
 
 def cart_with(*items: tuple[Variant, int], customer=None) -> Cart:
-    """A cart holding ``quantity`` of each variant, at its current price."""
-    cart = Cart.objects.create(customer=customer)
-    CartLine.objects.bulk_create(
-        CartLine(
-            cart=cart,
-            variant=variant,
-            product_name=variant.product.name,
-            variant_name=variant.name,
-            sku=variant.sku,
-            requested_quantity=quantity,
-            price_seen=variant.price,
-        )
-        for variant, quantity in items
-    )
+    """A cart holding ``quantity`` of each variant, filled as the API fills it."""
+    cart = cart_create(customer=customer)
+    for variant, quantity in items:
+        cart_line_add(cart=cart, variant_id=variant.pk, quantity=quantity)
     return cart
 
 
