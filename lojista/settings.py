@@ -170,6 +170,11 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 
+# API tokens expire TOKEN_TTL_DAYS after their last use; a user keeps at most
+# TOKEN_MAX_PER_USER of them (a new login revokes the least recently used).
+LOJISTA_TOKEN_TTL_DAYS = env.int("TOKEN_TTL_DAYS", default=30)
+LOJISTA_TOKEN_MAX_PER_USER = env.int("TOKEN_MAX_PER_USER", default=10)
+
 # How many reverse proxies in front of the app append to X-Forwarded-For
 # (0: trust only the connection's address).
 LOJISTA_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

@@ -55,6 +55,13 @@ def logout(request: AuthenticatedRequest):
     return Status(204, None)
 
 
+@router.post("/auth/logout-all", auth=token_auth, response={204: None, 401: Error})
+def logout_all(request: AuthenticatedRequest):
+    """Log out everywhere: every token of the user stops working, this one too."""
+    services.tokens_revoke_all(user=request.auth)
+    return Status(204, None)
+
+
 @router.get("/me", auth=token_auth, response={200: CustomerOut, 401: Error})
 def me(request: AuthenticatedRequest):
     return request.auth

@@ -10,9 +10,11 @@ role (the OpenAPI document names ``StaffAuth`` or ``OwnerAuth`` in its
 """
 
 from collections.abc import Collection
+from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import HttpBearer
 
 from lojista.core.errors import PermissionDenied
@@ -22,11 +24,25 @@ STAFF_ROLES = frozenset({User.Role.OWNER, User.Role.STAFF})
 OWNER_ROLES = frozenset({User.Role.OWNER})
 
 
+# A token's last use is written at most this often, not on every request.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
 def user_for_token(raw: str) -> User | None:
+    """The active user of a live token; using the token extends its life."""
+    now = timezone.now()
     token = (
-        ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw), user__is_active=True).first()
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), user__is_active=True, last_used_at__gt=ApiToken.expiry_cutoff(now))
+        .first()
     )
-    return token.user if token else None
+    if token is None:
+        return None
+    stale = now - TOKEN_TOUCH_INTERVAL
+    if token.last_used_at < stale:
+        # Conditional, so that concurrent requests write it once.
+        ApiToken.objects.filter(pk=token.pk, last_used_at__lt=stale).update(last_used_at=now)
+    return token.user
 
 
 def has_role(user: User | AnonymousUser | None, roles: Collection[str]) -> bool:

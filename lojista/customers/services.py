@@ -122,6 +122,20 @@ def _password_set(*, user: User, password: str, keep_token: str) -> None:
 
 
 @transaction.atomic
+def tokens_revoke_all(*, user: User) -> int:
+    """Log ``user`` out everywhere; return how many tokens were revoked."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def tokens_purge_expired() -> int:
+    """Delete tokens past their lifetime (they already stopped working)."""
+    deleted, _ = ApiToken.objects.filter(last_used_at__lte=ApiToken.expiry_cutoff()).delete()
+    return deleted
+
+
+@transaction.atomic
 def login_failures_purge() -> int:
     """Delete failures too old to count towards throttling; return how many."""
     cutoff = timezone.now() - timedelta(seconds=settings.LOJISTA_LOGIN_FAILURE_WINDOW)
