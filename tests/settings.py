@@ -13,3 +13,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 LOJISTA_TEST_GATEWAY_ENABLED = True
+# The test client and live test servers speak plain HTTP.
+SECURE_SSL_REDIRECT = False
