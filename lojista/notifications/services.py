@@ -21,6 +21,7 @@ import uuid
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.utils import make_msgid
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -127,33 +128,65 @@ def outbox_queue(
     return message
 
 
-@transaction.atomic
-def order_placed_emails_queue(*, order: Order) -> list[OutboxMessage]:
+@transaction.atomic(savepoint=False)
+def order_placed_emails_queue(*, order: Order, events: list[OrderEvent] | None = None) -> list[OutboxMessage]:
     """The shop's new-order email (when it has notification addresses) and
-    the customer's confirmation."""
+    the customer's confirmation, written in one INSERT. Their "email queued"
+    events are appended to ``events`` when the placement collects its
+    timeline (it writes them with its own), written here otherwise. A
+    message already queued for the order (the signal sent again) is not
+    queued twice. No savepoint: a failure fails the whole placement."""
     shop = NotificationSettings.load()
-    messages = []
+    wanted = []
     if shop.order_notification_emails:
-        messages.append(
-            outbox_queue(
-                kind=EmailKind.NEW_ORDER,
-                recipients=list(shop.order_notification_emails),
-                language=email_language(settings.LANGUAGE_CODE),
-                dedupe_key=f"order:{order.number}:new_order",
-                order=order,
-                shop=shop,
+        wanted.append(
+            (
+                EmailKind.NEW_ORDER,
+                list(shop.order_notification_emails),
+                email_language(settings.LANGUAGE_CODE),
+                f"order:{order.number}:new_order",
             )
         )
-    messages.append(
-        outbox_queue(
-            kind=EmailKind.ORDER_CONFIRMATION,
-            recipients=[order.email],
-            language=email_language(order.language),
-            dedupe_key=f"order:{order.number}:confirmation",
-            order=order,
-            shop=shop,
+    wanted.append(
+        (
+            EmailKind.ORDER_CONFIRMATION,
+            [order.email],
+            email_language(order.language),
+            f"order:{order.number}:confirmation",
         )
     )
+    queued = set(
+        OutboxMessage.objects.filter(dedupe_key__in=[key for *_, key in wanted]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            kind=kind,
+            order=order,
+            recipients=recipients,
+            language=language,
+            dedupe_key=dedupe_key,
+            context={},
+            message_id=_message_id(shop),
+        )
+        for kind, recipients, language, dedupe_key in wanted
+        if dedupe_key not in queued
+    )
+    new_events = [
+        OrderEvent(
+            order=order,
+            type=OrderEvent.Type.EMAIL_QUEUED,
+            data={"recipients": message.recipients, "template": message.kind, "email_id": message.pk},
+        )
+        for message in messages
+    ]
+    if events is None:
+        OrderEvent.objects.bulk_create(new_events)
+    else:
+        events.extend(new_events)
+    for message in messages:
+        transaction.on_commit(partial(_enqueue, message.pk), robust=True)
     return messages
 
 
