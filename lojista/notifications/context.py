@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from lojista.notifications.headers import usable_address
 from lojista.notifications.models import EmailKind, NotificationSettings
 from lojista.orders.models import Order, OrderStatus, PaymentStatus
 from lojista.orders.statuses import CANCEL_REASONS, status_label
@@ -39,7 +40,11 @@ def shop_context(shop: NotificationSettings) -> dict[str, Any]:
 
 
 def sender_address(shop: NotificationSettings) -> str:
-    return shop.sender_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    """The shop's sender address; DEFAULT_FROM_EMAIL's when it has none, or
+    one that no email could be sent from (stored before it was checked)."""
+    if shop.sender_email and usable_address(shop.sender_email):
+        return shop.sender_email
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
 def _address(address: dict[str, Any]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lojista.core.errors import InvalidInput
 from lojista.notifications.context import email_context, sample_extra, sample_order_context
+from lojista.notifications.headers import check_one_line, one_line
 from lojista.notifications.models import EmailKind, EmailTemplate, NotificationSettings
 from lojista.notifications.templating import (
     PARTS,
@@ -51,9 +52,10 @@ def email_language(code: str | None) -> str:
 
 
 def _finish(subject: str, text: str, body_html: str, context: dict[str, Any]) -> RenderedEmail:
-    # A header cannot span lines: the subject is one line, whatever the template did.
+    # A header cannot span lines: the subject is one line, whatever the
+    # template or the order's data put in it.
     html = render(layout_template(), context, content=mark_safe(body_html))  # noqa: S308 (rendered by us, escaped)
-    return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+    return RenderedEmail(subject=one_line(subject), text=text.strip() + "\n", html=html)
 
 
 def render_source(source: Source, context: dict[str, Any]) -> RenderedEmail:
@@ -101,7 +103,9 @@ TEMPLATE_FIELDS = {"subject": "subject", "text": "body_text", "html": "body_html
 
 def check_template(source: Source, *, kind: str, language: str) -> None:
     """Refuse a template that does not compile, uses a tag or filter that is
-    not allowed, or fails on a sample order; the message says why."""
+    not allowed, or fails on a sample order; the message says why. The
+    subject, a header, is one line (the shipped files end with a newline)."""
+    check_one_line("subject", source.subject.strip())
     errors = {
         TEMPLATE_FIELDS[part]: [error] for part in PARTS if (error := template_error(source.part(part), part))
     }

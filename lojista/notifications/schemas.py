@@ -11,8 +11,14 @@ from lojista.notifications.models import NotificationSettings, OutboxMessage
 
 MAX_TEMPLATE_LENGTH = 100_000
 MAX_MESSAGE_LENGTH = 5000
+MAX_SUBJECT_LENGTH = 500
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEMPLATE_LENGTH)]
+# One line (a header); the spaces and newline around it are dropped, so the
+# shipped source (a file ending in a newline) can be saved back as shown.
+Subject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SUBJECT_LENGTH)
+]
 
 
 class NotificationSettingsIn(BodySchema):
@@ -53,14 +59,14 @@ class EmailTemplateOut(Schema):
 
 
 class EmailTemplateIn(BodySchema):
-    subject: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    subject: Subject
     body_text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
     body_html: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
 
 
 class PreviewIn(BodySchema):
     order_number: int | None = Field(None, ge=1, description="Show it on this order; none: a made-up order.")
-    subject: Text | None = Field(None, description="Preview these drafts instead of the saved template.")
+    subject: Subject | None = Field(None, description="Preview these drafts instead of the saved template.")
     body_text: Text | None = None
     body_html: Text | None = None
 

@@ -24,9 +24,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
@@ -43,6 +41,7 @@ from lojista.notifications.context import (
     sender_address,
 )
 from lojista.notifications.errors import OutboxMessageNotFailed
+from lojista.notifications.headers import check_address, check_one_line, one_line, recipient_address
 from lojista.notifications.models import EmailKind, EmailTemplate, NotificationSettings, OutboxMessage
 from lojista.notifications.rendering import RenderedEmail, check_template, email_language, render_email
 from lojista.notifications.templating import Source
@@ -264,12 +263,13 @@ def _language_tag(language: str) -> str:
 def _email(
     message: OutboxMessage, rendered: RenderedEmail, shop: NotificationSettings
 ) -> EmailMultiAlternatives:
-    sender = str(Address(display_name=shop.from_name, addr_spec=sender_address(shop)))
+    # Folded here too: a name stored before it was checked must not stop every email.
+    sender = str(Address(display_name=one_line(shop.from_name), addr_spec=sender_address(shop)))
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=sender,
-        to=message.recipients,
+        to=[recipient_address(address) for address in message.recipients],
         headers={"Message-ID": message.message_id, "Content-Language": _language_tag(message.language)},
     )
     email.attach_alternative(rendered.html, "text/html")
@@ -408,11 +408,7 @@ def outbox_sweep() -> int:
 
 def _check_addresses(field: str, addresses: list[str]) -> None:
     for address in addresses:
-        try:
-            validate_email(address)
-        except ValidationError:
-            message = _("“%(address)s” is not a valid email address.") % {"address": address}
-            raise InvalidInput.field(field, message) from None
+        check_address(field, address)
 
 
 def _check_url(field: str, url: str) -> None:
@@ -437,14 +433,16 @@ def notification_settings_update(
         message = _("At most %(count)d addresses.") % {"count": MAX_NOTIFICATION_ADDRESSES}
         raise InvalidInput.field("order_notification_emails", message)
     _check_addresses("order_notification_emails", addresses)
+    sender_name, sender_email = sender_name.strip(), sender_email.strip()
     if sender_email:
         _check_addresses("sender_email", [sender_email])
+    check_one_line("sender_name", sender_name)
     _check_url("logo_url", logo_url)
     row, _created = NotificationSettings.objects.update_or_create(
         pk=1,
         defaults={
-            "sender_name": sender_name.strip(),
-            "sender_email": sender_email.strip(),
+            "sender_name": sender_name,
+            "sender_email": sender_email,
             "logo_url": logo_url,
             "order_notification_emails": addresses,
             "payment_instructions": payment_instructions,
