@@ -250,7 +250,7 @@ def _render(message: OutboxMessage, shop: NotificationSettings) -> RenderedEmail
         rendered = render_email(kind=kind, language=message.language, context=context)
         if testing:
             subject = _("[Test] %(subject)s") % {"subject": rendered.subject}
-            rendered = RenderedEmail(subject=subject, text=rendered.text, html=rendered.html)
+            rendered = RenderedEmail(subject, rendered.text, rendered.html, rendered.template_error)
     return rendered
 
 
@@ -319,10 +319,24 @@ def _order_event(message: OutboxMessage, event_type: str, **data: Any) -> None:
 
 
 @transaction.atomic
-def _record_sent(message: OutboxMessage, subject: str) -> None:
+def _record_sent(message: OutboxMessage, rendered: RenderedEmail) -> None:
     now = timezone.now()
-    if _still_ours(message).update(status=Status.SENT, sent_at=now, subject=subject[:500], updated_at=now):
-        _order_event(message, OrderEvent.Type.EMAIL_SENT, subject=subject, message_id=message.message_id)
+    subject = rendered.subject
+    changes: dict[str, Any] = {
+        "status": Status.SENT,
+        "sent_at": now,
+        "subject": subject[:500],
+        "updated_at": now,
+    }
+    event: dict[str, Any] = {"subject": subject, "message_id": message.message_id}
+    if rendered.template_error:
+        # Sent, with the shipped template: the shop is told why its own was not used.
+        changes["last_error"] = _(
+            "The shop's template could not be used; the shipped one was sent. %(error)s"
+        ) % {"error": rendered.template_error}
+        event["template_error"] = rendered.template_error
+    if _still_ours(message).update(**changes):
+        _order_event(message, OrderEvent.Type.EMAIL_SENT, **event)
 
 
 @transaction.atomic
@@ -364,7 +378,8 @@ def outbox_deliver(*, message_id: int) -> str:
         rendered = _render(message, shop)
         email = _email(message, rendered, shop)
     except Exception as error:
-        # The shipped templates failed: a bug, which retrying will not fix.
+        # The shipped templates failed (a bug, which retrying will not fix),
+        # or a header value cannot be sent: this email fails, the others go on.
         logger.exception("Email %s could not be rendered.", message.pk)
         _record_failure(message, _describe(error))
         return "failed"
@@ -380,7 +395,7 @@ def outbox_deliver(*, message_id: int) -> str:
         logger.warning("Email %s failed: %s", message.pk, error)
         _record_failure(message, _describe(error), rendered.subject)
         return "failed"
-    _record_sent(message, rendered.subject)
+    _record_sent(message, rendered)
     return "sent"
 
 
