@@ -221,3 +221,6 @@ LOJISTA_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # retry delay (doubling each time).
 LOJISTA_EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 LOJISTA_EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=30)
+# The longest one email's templates may take to render (merchants' templates
+# are small programs; see docs/security.md).
+LOJISTA_EMAIL_RENDER_SECONDS = env.float("EMAIL_RENDER_SECONDS", default=2.0)
