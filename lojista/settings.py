@@ -144,6 +144,7 @@ LOJISTA_PERIODIC_TASKS = {
     "lojista.customers.tasks.purge_login_failures": 3600,
     "lojista.carts.tasks.purge_expired_carts": 3600,
     "lojista.notifications.tasks.sweep_outbox": 60,
+    "lojista.orders.tasks.reconcile_payments": 300,
 }
 
 # The shop.

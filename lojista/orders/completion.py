@@ -26,8 +26,10 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,6 +202,60 @@ def _conclude(*, checkout: Checkout, payment: Payment, idempotency_key: str) -> 
         _refund_unplaced(payment, f"order_paid_by_another_payment: order {order.number}")
         raise CheckoutCompleted(details={"order_number": order.number})
     return Completion(order=order, created=created, payment=payment)
+
+
+def order_place_for_payment(*, payment: Payment) -> Order | None:
+    """Money taken outside a customer's request (Stripe's webhook after 3-D
+    Secure or a closed tab, the reconciliation sweep after a crash) becomes
+    the checkout's order; when it cannot (the stock sold out meanwhile, the
+    checkout went out of date, or the order was placed with another payment)
+    it is refunded, after any transaction around the caller is over, since a
+    refund calls the provider. Idempotent: a placed checkout places nothing
+    twice, a refunded payment is left alone. Returns the order it paid for."""
+    if payment.status != Payment.Status.SUCCEEDED:
+        return None
+    checkout = Checkout.objects.select_related("shipping_method", "cart").get(pk=payment.checkout_id)
+    try:
+        order, created = order_place(checkout=checkout, payment=payment)
+    except UNPLACEABLE as error:
+        reason = f"checkout_not_placeable: {error.code}"
+        transaction.on_commit(lambda: _refund_unplaced(payment, reason))
+        return None
+    if order.payment_id != payment.pk:
+        # The checkout was already placed with another payment (the customer
+        # gave up waiting for 3-D Secure and paid another way): this one is a
+        # second charge for the same order.
+        reason = f"order_paid_by_another_payment: order {order.number}"
+        transaction.on_commit(lambda: _refund_unplaced(payment, reason))
+        return None
+    if created:
+        logger.info("Order %s placed for payment %s.", order.number, payment.pk)
+    return order
+
+
+# Money taken this long ago (and no attempt holding its checkout) that is
+# neither an order nor refunded was left behind by a crash.
+ORPHANED_AFTER = timedelta(minutes=5)
+
+
+def payments_reconcile(*, now: datetime | None = None) -> int:
+    """Find money taken that never became an order nor a refund (the worker
+    died between the provider's answer and the placement, and neither the
+    customer nor a webhook came back) and place the order, or refund it when
+    it cannot be placed. Returns how many payments it settled. Found through
+    the payments' status, so the cost grows with the number of orphans."""
+    now = now or timezone.now()
+    orphans = (
+        Payment.objects.filter(status=Payment.Status.SUCCEEDED, updated_at__lt=now - ORPHANED_AFTER)
+        .exclude(Exists(Order.objects.filter(payment=OuterRef("pk"))))
+        .exclude(checkout__payment_attempt_until__gt=now)
+        .order_by("created_at")
+    )
+    settled = 0
+    for payment in orphans:
+        order_place_for_payment(payment=payment)
+        settled += 1
+    return settled
 
 
 def _refund_unplaced(payment: Payment, reason: str) -> None:

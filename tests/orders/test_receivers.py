@@ -50,7 +50,7 @@ def test_stock_gone_after_the_payment_refunds_it_after_the_transaction(
     payment = payment_for(checkout)
 
     with (
-        caplog.at_level(logging.WARNING, logger="lojista.orders.receivers"),
+        caplog.at_level(logging.WARNING, logger="lojista.orders.completion"),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         succeeded(payment)

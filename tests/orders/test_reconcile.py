@@ -1,0 +1,85 @@
+"""The reconciliation sweep: money taken that a crash left neither an order
+nor a refund is placed as the order, or given back when it cannot be."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from lojista.checkout.models import Checkout
+from lojista.inventory.models import Stock
+from lojista.orders.completion import payments_reconcile
+from lojista.orders.models import Order
+from lojista.orders.tasks import reconcile_payments
+from lojista.payments.models import Payment, Refund
+from tests.orders.factories import checkout_for, payment_for, stocked_variant
+
+pytestmark = pytest.mark.django_db
+
+
+def left_behind(payment: Payment, minutes: int = 10) -> Payment:
+    """As if the worker that took this money died ``minutes`` ago."""
+    Payment.objects.filter(pk=payment.pk).update(updated_at=timezone.now() - timedelta(minutes=minutes))
+    return payment
+
+
+def test_money_taken_by_a_dead_attempt_becomes_the_order():
+    shirt = stocked_variant(stock=10)
+    checkout = checkout_for({shirt: 2})
+    payment = left_behind(payment_for(checkout))
+
+    assert reconcile_payments.enqueue().return_value == 1
+
+    order = Order.objects.get()
+    assert (order.checkout_id, order.payment_id, order.payment_status) == (checkout.pk, payment.pk, "paid")
+    assert Stock.objects.get(variant=shirt).quantity == 8
+    assert Checkout.objects.get(pk=checkout.pk).status == Checkout.Status.COMPLETED
+    assert payments_reconcile() == 0  # settled once
+
+
+def test_money_for_a_checkout_that_cannot_be_placed_is_refunded_and_recorded(
+    django_capture_on_commit_callbacks,
+):
+    payment = left_behind(payment_for(checkout_for({stocked_variant(): 1}, status=Checkout.Status.OUTDATED)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        payments_reconcile()
+
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.REFUNDED
+    refund = Refund.objects.get(payment=payment)
+    assert (refund.status, refund.amount) == (Refund.Status.SUCCEEDED, payment.amount)
+    assert "checkout_not_placeable" in refund.reason
+    assert not Order.objects.exists()
+
+
+def test_a_second_charge_for_a_placed_order_is_refunded(django_capture_on_commit_callbacks):
+    checkout = checkout_for({stocked_variant(): 1})
+    first = payment_for(checkout)
+    assert payments_reconcile(now=timezone.now() + timedelta(minutes=10)) == 1
+    second = left_behind(payment_for(checkout))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        payments_reconcile()
+
+    assert Order.objects.get().payment_id == first.pk
+    assert Payment.objects.get(pk=second.pk).status == Payment.Status.REFUNDED
+    assert "order_paid_by_another_payment" in Refund.objects.get(payment=second).reason
+
+
+def test_recent_payments_and_attempts_still_in_flight_are_left_to_their_request():
+    recent = payment_for(checkout_for({stocked_variant(): 1}))
+    claimed_checkout = checkout_for({stocked_variant(): 1})
+    Checkout.objects.filter(pk=claimed_checkout.pk).update(
+        payment_attempt_key="k", payment_attempt_until=timezone.now() + timedelta(minutes=1)
+    )
+    in_flight = left_behind(payment_for(claimed_checkout))
+
+    assert payments_reconcile() == 0
+
+    assert not Order.objects.exists()
+    statuses = set(Payment.objects.filter(pk__in=[recent.pk, in_flight.pk]).values_list("status", flat=True))
+    assert statuses == {Payment.Status.SUCCEEDED}
+
+
+def test_the_sweep_is_scheduled(settings):
+    assert settings.LOJISTA_PERIODIC_TASKS["lojista.orders.tasks.reconcile_payments"] == 300
