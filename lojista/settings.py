@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: under /api/ it turns every error the others answer into JSON.
+    "lojista.api.ApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,6 +166,11 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+
+# The largest request body the API reads, in bytes (413 payload_too_large
+# above it). Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) stays the limit of
+# the admin's forms.
+LOJISTA_API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 
 # How many reverse proxies in front of the app append to X-Forwarded-For
 # (0: trust only the connection's address).

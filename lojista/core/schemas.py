@@ -1,10 +1,76 @@
-"""Schemas shared by every app's API: money and the error body."""
+"""Schemas shared by every app's API: the base of every input, money and the error body."""
 
+import functools
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 from django.conf import settings
 from ninja import Schema
+from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from lojista.core.validation import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+
+
+class _LineBreaksAllowed:
+    """Marks a text field as multi-line: tabs and line breaks are allowed in it."""
+
+    def __repr__(self) -> str:
+        return "LINE_BREAKS_ALLOWED"
+
+
+LINE_BREAKS_ALLOWED = _LineBreaksAllowed()
+
+# The explicit opt-in for multi-line text (notes, messages, template bodies):
+# every other text refuses tabs and line breaks too.
+MultilineText = Annotated[str, LINE_BREAKS_ALLOWED]
+
+
+def _allows_line_breaks(annotation: Any) -> bool:
+    if get_origin(annotation) is Annotated and LINE_BREAKS_ALLOWED in annotation.__metadata__:
+        return True
+    return any(_allows_line_breaks(arg) for arg in get_args(annotation))
+
+
+@functools.cache
+def _multiline_fields(model: type["InputSchema"]) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, field in model.model_fields.items()
+        if LINE_BREAKS_ALLOWED in field.metadata or _allows_line_breaks(field.annotation)
+    )
+
+
+def _contains_control_characters(value: Any, *, multiline: bool) -> bool:
+    if isinstance(value, str):
+        return has_control_characters(value, multiline=multiline)
+    if isinstance(value, dict):
+        return any(
+            _contains_control_characters(item, multiline=multiline) for item in (*value, *value.values())
+        )
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_contains_control_characters(item, multiline=multiline) for item in value)
+    return False  # numbers, booleans, nested schemas (which check themselves)
+
+
+class InputSchema(Schema):
+    """The base of every schema a client sends (body, and its nested parts).
+
+    One rule for all: a field the schema does not name is refused, not
+    ignored, and no text may hold control characters (NUL, escape codes, and
+    also tabs and line breaks unless the field is `MultilineText`). Path,
+    query and header parameters get the same text rule in lojista/api.py.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        multiline = info.field_name in _multiline_fields(cls)
+        if _contains_control_characters(value, multiline=multiline):
+            raise PydanticCustomError("control_characters", str(CONTROL_CHARACTERS_MESSAGE))
+        return value
 
 
 class Money(Schema):

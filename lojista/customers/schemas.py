@@ -4,19 +4,20 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from lojista.core.schemas import InputSchema
 from lojista.customers.models import User
 
 # Long enough for any passphrase, short enough that hashing stays cheap.
 PASSWORD_MAX_LENGTH = 1024
 
 
-class RegisterIn(Schema):
+class RegisterIn(InputSchema):
     email: str = Field(max_length=254)
     password: str = Field(max_length=PASSWORD_MAX_LENGTH)
     name: str = Field(min_length=1, max_length=150)
 
 
-class LoginIn(Schema):
+class LoginIn(InputSchema):
     email: str = Field(max_length=254)
     password: str = Field(max_length=PASSWORD_MAX_LENGTH)
     cart_token: str | None = Field(

@@ -4,15 +4,17 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import StrictInt, field_validator
 
+from lojista.core.schemas import InputSchema
+
 MAX_UNITS = 1_000_000
 
 
-class StockSetIn(Schema):
+class StockSetIn(InputSchema):
     # StrictInt: 2.5, "3" and true are refused, not coerced into a count.
     quantity: StrictInt = Field(ge=0, le=MAX_UNITS)
 
 
-class StockAdjustIn(Schema):
+class StockAdjustIn(InputSchema):
     delta: StrictInt = Field(ge=-MAX_UNITS, le=MAX_UNITS)
 
     @field_validator("delta")

@@ -6,22 +6,24 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from lojista.core.schemas import InputSchema, MultilineText
 from lojista.notifications.models import NotificationSettings, OutboxMessage
 
 MAX_TEMPLATE_LENGTH = 100_000
 MAX_MESSAGE_LENGTH = 5000
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEMPLATE_LENGTH)]
+TemplateBody = Annotated[MultilineText, StringConstraints(max_length=MAX_TEMPLATE_LENGTH)]
 
 
-class NotificationSettingsIn(Schema):
+class NotificationSettingsIn(InputSchema):
     sender_name: str = Field("", max_length=100, description="Empty: the shop's name.")
     sender_email: str = Field("", max_length=254, description="Empty: DEFAULT_FROM_EMAIL.")
     logo_url: str = Field("", max_length=500)
     order_notification_emails: list[Annotated[str, StringConstraints(max_length=254)]] = Field(
         default_factory=list, description="Every address that receives the new-order email."
     )
-    payment_instructions: str = Field("", max_length=5000)
+    payment_instructions: MultilineText = Field("", max_length=5000)
 
 
 class NotificationSettingsOut(Schema):
@@ -49,17 +51,17 @@ class EmailTemplateOut(Schema):
     updated_at: datetime | None
 
 
-class EmailTemplateIn(Schema):
+class EmailTemplateIn(InputSchema):
     subject: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    body_text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
-    body_html: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
+    body_text: Annotated[MultilineText, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
+    body_html: Annotated[MultilineText, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
 
 
-class PreviewIn(Schema):
+class PreviewIn(InputSchema):
     order_number: int | None = Field(None, ge=1, description="Show it on this order; none: a made-up order.")
     subject: Text | None = Field(None, description="Preview these drafts instead of the saved template.")
-    body_text: Text | None = None
-    body_html: Text | None = None
+    body_text: TemplateBody | None = None
+    body_html: TemplateBody | None = None
 
 
 class PreviewOut(Schema):
@@ -68,14 +70,14 @@ class PreviewOut(Schema):
     html: str
 
 
-class TestSendIn(Schema):
+class TestSendIn(InputSchema):
     to: str | None = Field(None, max_length=254, description="Default: the staff member's own address.")
     order_number: int | None = Field(None, ge=1)
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     message: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_LENGTH)
+        MultilineText, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_LENGTH)
     ]
 
 

@@ -9,7 +9,7 @@ from ninja import Field, Header, Router, Schema, Status
 from lojista.carts.api import OPTIONAL_TOKEN, OPTIONAL_TOKEN_DOC
 from lojista.checkout.selectors import checkout_for_viewer
 from lojista.core.errors import DomainError
-from lojista.core.schemas import Error
+from lojista.core.schemas import Error, InputSchema
 from lojista.customers.models import User
 from lojista.orders.completion import checkout_complete
 from lojista.orders.schemas import OrderOut
@@ -22,11 +22,9 @@ class IdempotencyKeyRequired(DomainError):
     code = "idempotency_key_required"
 
 
-class CompleteIn(Schema):
+class CompleteIn(InputSchema):
     payment_method: Literal["offline", "test", "stripe"]
     payment_token: str | None = Field(default=None, max_length=255)
-
-    model_config = {"extra": "forbid"}
 
 
 class PendingPaymentOut(Schema):
