@@ -33,7 +33,8 @@ from lojista.core.errors import (
     ServerError,
     Throttled,
 )
-from lojista.core.validation import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+from lojista.core.schemas import document_text_rule
+from lojista.core.validation import CONTROL_CHARACTERS_MESSAGE, TEXT_PATTERN, has_control_characters
 from lojista.customers.api import router as customers_router
 from lojista.inventory.api import router as inventory_router
 from lojista.notifications.api import router as notifications_router
@@ -65,6 +66,8 @@ class LojistaAPI(NinjaAPI):
                 responses.setdefault("413", _error_doc("`payload_too_large`: the body is over the limit."))
             if "requestBody" in operation or operation.get("parameters"):
                 responses.setdefault("422", _error_doc("`invalid_input`: `details.fields` names each field."))
+            for parameter in operation.get("parameters", []):
+                document_text_rule(parameter.get("schema", {}), TEXT_PATTERN)
         return schema
 
 

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from lojista.checkout.models import Checkout, CheckoutLine
 from lojista.checkout.selectors import ShippingOption, enabled_payment_methods
-from lojista.core.schemas import InputSchema, Money
+from lojista.core.schemas import EMAIL_FORMAT, InputSchema, Money
 
 STRIPPED_INPUT = ConfigDict(str_strip_whitespace=True)
 
@@ -48,7 +48,10 @@ class AddressIn(InputSchema):
     line2: str = Field(default="", max_length=200)
     city: str = Field(min_length=1, max_length=100)
     postal_code: str = Field(min_length=1, max_length=20)
-    country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. PT (any case).")
+    country: str = Field(
+        description="ISO 3166-1 alpha-2 code, e.g. PT (any case).",
+        json_schema_extra={"pattern": "^[A-Za-z]{2}$"},
+    )
     phone: str = Field(default="", max_length=32)
 
     _optional_text = field_validator("line2", "phone", mode="before")(_blank_for_null)
@@ -64,7 +67,7 @@ class AddressIn(InputSchema):
 class CheckoutIn(InputSchema):
     model_config = STRIPPED_INPUT
 
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=254, json_schema_extra=EMAIL_FORMAT)
     shipping_address: AddressIn
     shipping_method: str = Field(min_length=1, max_length=50, description="The `code` of a shipping method.")
     utm_source: str = Field(default="", max_length=100)

@@ -6,10 +6,29 @@ from typing import Annotated, Any, get_args, get_origin
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import BeforeValidator, ConfigDict, JsonValue, Strict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from lojista.core.validation import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+from lojista.core.validation import (
+    CONTROL_CHARACTERS_MESSAGE,
+    MULTILINE_TEXT_PATTERN,
+    TEXT_PATTERN,
+    has_control_characters,
+)
+
+
+def _integral_number(value: Any) -> Any:
+    """JSON has one number type: 3.0 is the integer 3 (as JSON Schema says)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A count: 3 and 3.0 are accepted; 2.5, "3" and true are refused, not coerced.
+WholeNumber = Annotated[int, BeforeValidator(_integral_number), Strict()]
+
+# Documents an email field's format in the OpenAPI document (the check is Django's).
+EMAIL_FORMAT: dict[str, JsonValue] = {"format": "email"}
 
 
 class _LineBreaksAllowed:
@@ -53,6 +72,25 @@ def _contains_control_characters(value: Any, *, multiline: bool) -> bool:
     return False  # numbers, booleans, nested schemas (which check themselves)
 
 
+def document_text_rule(schema: dict[str, Any], pattern: str) -> None:
+    """Say in a JSON schema what the text rule refuses: every string without
+    a pattern, format or fixed values gets ``pattern`` (nested ones too)."""
+    if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(schema):
+        schema["pattern"] = pattern
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in schema.get(key, []):
+            document_text_rule(option, pattern)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            document_text_rule(schema[key], pattern)
+
+
+def _document_input_rule(schema: dict[str, Any], model: type["InputSchema"]) -> None:
+    multiline = _multiline_fields(model)
+    for name, property_schema in schema.get("properties", {}).items():
+        document_text_rule(property_schema, MULTILINE_TEXT_PATTERN if name in multiline else TEXT_PATTERN)
+
+
 class InputSchema(Schema):
     """The base of every schema a client sends (body, and its nested parts).
 
@@ -62,7 +100,7 @@ class InputSchema(Schema):
     query and header parameters get the same text rule in lojista/api.py.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document_input_rule)  # type: ignore[typeddict-item]
 
     @field_validator("*", mode="after")
     @classmethod

@@ -15,6 +15,10 @@ _http_url = URLValidator(schemes=["http", "https"])
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_EXCEPT_LINE_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
+# The same rule as JSON schema patterns (ECMA-262), for the OpenAPI document.
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+MULTILINE_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+
 CONTROL_CHARACTERS_MESSAGE = gettext_lazy("This text contains a control character that is not allowed here.")
 
 

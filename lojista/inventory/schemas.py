@@ -2,20 +2,19 @@
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import StrictInt, field_validator
+from pydantic import field_validator
 
-from lojista.core.schemas import InputSchema
+from lojista.core.schemas import InputSchema, WholeNumber
 
 MAX_UNITS = 1_000_000
 
 
 class StockSetIn(InputSchema):
-    # StrictInt: 2.5, "3" and true are refused, not coerced into a count.
-    quantity: StrictInt = Field(ge=0, le=MAX_UNITS)
+    quantity: WholeNumber = Field(ge=0, le=MAX_UNITS)
 
 
 class StockAdjustIn(InputSchema):
-    delta: StrictInt = Field(ge=-MAX_UNITS, le=MAX_UNITS)
+    delta: WholeNumber = Field(ge=-MAX_UNITS, le=MAX_UNITS)
 
     @field_validator("delta")
     @classmethod
