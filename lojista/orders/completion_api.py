@@ -67,6 +67,7 @@ IDEMPOTENCY_KEY_DOC = {
         404: Error,
         409: Error,
         422: Error,
+        429: Error,
         503: Error,
     },
 )

@@ -132,3 +132,16 @@ def test_the_openapi_document_lists_400_413_and_422_where_they_apply(client):
     assert {"400", "413", "422"} <= set(register)
     assert "422" in product
     assert "413" not in product
+
+
+def test_the_rate_limited_endpoints_document_429(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    for path, method in [
+        ("/api/v1/carts", "post"),
+        ("/api/v1/carts/{token}/checkout", "post"),
+        ("/api/v1/checkouts/{checkout_id}/complete", "post"),
+        ("/api/v1/auth/register", "post"),
+        ("/api/v1/auth/login", "post"),
+    ]:
+        assert "429" in paths[path][method]["responses"], path
