@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from conftest import bearer
 from lojista.api import api as lojista_api
+from lojista.core.pagination import encode_cursor
 from lojista.core.schemas import InputSchema
 from lojista.customers.models import ApiToken, User
 from lojista.notifications.models import EmailTemplate, NotificationSettings
@@ -207,3 +208,10 @@ def test_unknown_fields_are_refused_alike_in_cart_lines_transitions_and_registra
         assert fields(response) == {"price": ["Extra inputs are not permitted"]}, url
     assert api.get(f"/api/v1/carts/{cart}").json()["lines"] == []
     assert not User.objects.filter(email="bia@example.com").exists()
+
+
+@pytest.mark.parametrize("position", [10**30, -1])
+def test_a_cursor_holding_an_integer_out_of_range_is_422_not_500(api, position):
+    response = api.get(f"/api/v1/products?cursor={encode_cursor({'id': position})}")
+
+    assert "cursor" in fields(response)
