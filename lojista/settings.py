@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: under /api/ it turns every error the others answer into JSON.
+    "lojista.api.ApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -198,6 +200,11 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # TOKEN_MAX_PER_USER of them (a new login revokes the least recently used).
 LOJISTA_TOKEN_TTL_DAYS = env.int("TOKEN_TTL_DAYS", default=30)
 LOJISTA_TOKEN_MAX_PER_USER = env.int("TOKEN_MAX_PER_USER", default=10)
+
+# The largest request body the API reads, in bytes (413 payload_too_large
+# above it). Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) stays the limit of
+# the admin's forms.
+LOJISTA_API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 
 # How many reverse proxies in front of the app append to X-Forwarded-For
 # (0: trust only the connection's address).

@@ -51,7 +51,7 @@ def _shown(cart: Cart) -> selectors.CartView:
     return view
 
 
-@router.post("/carts", response={201: CartOut})
+@router.post("/carts", response={201: CartOut, 429: Error})
 def create_cart(request: HttpRequest):
     """A new, empty guest cart. Keep its `token`: it is the only key to it."""
     return Status(201, _shown(services.cart_create(language=request.LANGUAGE_CODE)))

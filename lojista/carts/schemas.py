@@ -4,20 +4,20 @@ from django.conf import settings
 from ninja import Field, Schema
 
 from lojista.carts.selectors import CartView, LineView
-from lojista.core.schemas import Money
+from lojista.core.schemas import InputSchema, Money, WholeNumber
 
 # Ids are bigints: a larger number could not name a row.
 MAX_ID = 2**63 - 1
 
 
-class LineAddIn(Schema):
-    variant_id: int = Field(ge=1, le=MAX_ID, strict=True)
-    quantity: int = Field(ge=1, le=settings.LOJISTA_CART_MAX_LINE_QUANTITY, strict=True)
+class LineAddIn(InputSchema):
+    variant_id: WholeNumber = Field(ge=1, le=MAX_ID)
+    quantity: WholeNumber = Field(ge=1, le=settings.LOJISTA_CART_MAX_LINE_QUANTITY)
 
 
-class LineQuantityIn(Schema):
-    quantity: int = Field(
-        ge=0, le=settings.LOJISTA_CART_MAX_LINE_QUANTITY, strict=True, description="0 removes the line."
+class LineQuantityIn(InputSchema):
+    quantity: WholeNumber = Field(
+        ge=0, le=settings.LOJISTA_CART_MAX_LINE_QUANTITY, description="0 removes the line."
     )
 
 

@@ -41,7 +41,7 @@ def shipping_methods(request: CartRequest, country: str = COUNTRY, cart_token: s
     "/carts/{token}/checkout",
     auth=OPTIONAL_TOKEN,
     openapi_extra=OPTIONAL_TOKEN_DOC,
-    response={201: CheckoutOut, 404: Error, 409: Error, 422: Error},
+    response={201: CheckoutOut, 404: Error, 409: Error, 422: Error, 429: Error},
 )
 def start_checkout(request: CartRequest, token: str, payload: CheckoutIn):
     """Price the cart on the server and hold its stock until `expires_at`. A

@@ -1,7 +1,8 @@
 """The checkout as the API shows it, and what clients send to start one.
 
-Clients send who and where, never prices: every input schema forbids fields
-it does not name, so a `total` in the body is refused rather than ignored.
+Clients send who and where, never prices: every input schema (InputSchema)
+forbids fields it does not name, so a `total` in the body is refused rather
+than ignored.
 """
 
 from datetime import datetime
@@ -19,9 +20,9 @@ from pydantic_core import PydanticCustomError
 
 from lojista.checkout.models import Checkout, CheckoutLine
 from lojista.checkout.selectors import ShippingOption, enabled_payment_methods
-from lojista.core.schemas import Money
+from lojista.core.schemas import EMAIL_FORMAT, InputSchema, Money
 
-STRICT_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+STRIPPED_INPUT = ConfigDict(str_strip_whitespace=True)
 
 
 def _blank_for_null(value: Any) -> Any:
@@ -39,15 +40,18 @@ class AddressOut(Schema):
     phone: str
 
 
-class AddressIn(Schema):
-    model_config = STRICT_INPUT
+class AddressIn(InputSchema):
+    model_config = STRIPPED_INPUT
 
     name: str = Field(min_length=1, max_length=150)
     line1: str = Field(min_length=1, max_length=200)
     line2: str = Field(default="", max_length=200)
     city: str = Field(min_length=1, max_length=100)
     postal_code: str = Field(min_length=1, max_length=20)
-    country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. PT (any case).")
+    country: str = Field(
+        description="ISO 3166-1 alpha-2 code, e.g. PT (any case).",
+        json_schema_extra={"pattern": "^[A-Za-z]{2}$"},
+    )
     phone: str = Field(default="", max_length=32)
 
     _optional_text = field_validator("line2", "phone", mode="before")(_blank_for_null)
@@ -60,10 +64,10 @@ class AddressIn(Schema):
         return value.upper()
 
 
-class CheckoutIn(Schema):
-    model_config = STRICT_INPUT
+class CheckoutIn(InputSchema):
+    model_config = STRIPPED_INPUT
 
-    email: str = Field(max_length=254)
+    email: str = Field(max_length=254, json_schema_extra=EMAIL_FORMAT)
     shipping_address: AddressIn
     shipping_method: str = Field(min_length=1, max_length=50, description="The `code` of a shipping method.")
     utm_source: str = Field(default="", max_length=100)

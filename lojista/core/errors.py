@@ -67,3 +67,21 @@ class Throttled(DomainError):
     def __init__(self, message: Any = None, *, retry_after: int, details: dict[str, Any] | None = None):
         self.retry_after = retry_after
         super().__init__(message, details={"retry_after": retry_after, **(details or {})})
+
+
+class MethodNotAllowed(DomainError):
+    status = 405
+    code = "method_not_allowed"
+    default_message = _("This method is not allowed here.")
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+    default_message = _("The request body is too large.")
+
+
+class ServerError(DomainError):
+    status = 500
+    code = "server_error"
+    default_message = _("Something went wrong on our side. Try again later.")

@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import InvalidInput
 
+# Positions are ids or numbers: a larger integer could not name a row (and
+# would overflow the database's bigint).
+MAX_POSITION = 2**63 - 1
+
 
 def encode_cursor(position: dict[str, Any]) -> str:
     raw = json.dumps(position, separators=(",", ":"), sort_keys=True).encode()
@@ -26,6 +30,7 @@ def decode_cursor(cursor: str, *, keys: dict[str, type]) -> dict[str, Any]:
         not isinstance(position, dict)
         or set(position) != set(keys)
         or not all(type(position[key]) is kind for key, kind in keys.items())
+        or not all(0 <= value <= MAX_POSITION for value in position.values() if type(value) is int)
     ):
         raise InvalidInput(
             _("The cursor is not valid."), details={"fields": {"cursor": [str(_("Malformed cursor."))]}}

@@ -20,7 +20,7 @@ class AuthenticatedRequest(HttpRequest):
     auth: User
 
 
-@router.post("/auth/register", response={201: AuthOut, 409: Error, 422: Error})
+@router.post("/auth/register", response={201: AuthOut, 409: Error, 422: Error, 429: Error})
 def register(request: HttpRequest, payload: RegisterIn):
     user, token = services.customer_register(
         email=payload.email, password=payload.password, name=payload.name, language=request.LANGUAGE_CODE

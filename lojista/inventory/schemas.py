@@ -2,18 +2,19 @@
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import StrictInt, field_validator
+from pydantic import field_validator
+
+from lojista.core.schemas import InputSchema, WholeNumber
 
 MAX_UNITS = 1_000_000
 
 
-class StockSetIn(Schema):
-    # StrictInt: 2.5, "3" and true are refused, not coerced into a count.
-    quantity: StrictInt = Field(ge=0, le=MAX_UNITS)
+class StockSetIn(InputSchema):
+    quantity: WholeNumber = Field(ge=0, le=MAX_UNITS)
 
 
-class StockAdjustIn(Schema):
-    delta: StrictInt = Field(ge=-MAX_UNITS, le=MAX_UNITS)
+class StockAdjustIn(InputSchema):
+    delta: WholeNumber = Field(ge=-MAX_UNITS, le=MAX_UNITS)
 
     @field_validator("delta")
     @classmethod

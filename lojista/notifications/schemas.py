@@ -6,7 +6,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
-from lojista.core.schemas import BodySchema
+from lojista.core.schemas import InputSchema, MultilineText
 from lojista.notifications.models import NotificationSettings, OutboxMessage
 
 MAX_TEMPLATE_LENGTH = 100_000
@@ -14,6 +14,7 @@ MAX_MESSAGE_LENGTH = 5000
 MAX_SUBJECT_LENGTH = 500
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEMPLATE_LENGTH)]
+TemplateBody = Annotated[MultilineText, StringConstraints(max_length=MAX_TEMPLATE_LENGTH)]
 # One line (a header); the spaces and newline around it are dropped, so the
 # shipped source (a file ending in a newline) can be saved back as shown.
 Subject = Annotated[
@@ -21,7 +22,7 @@ Subject = Annotated[
 ]
 
 
-class NotificationSettingsIn(BodySchema):
+class NotificationSettingsIn(InputSchema):
     """Every field is required: a PUT replaces the settings (send "" or [] to clear one)."""
 
     sender_name: str = Field(max_length=100, description="Empty: the shop's name.")
@@ -30,7 +31,7 @@ class NotificationSettingsIn(BodySchema):
     order_notification_emails: list[Annotated[str, StringConstraints(max_length=254)]] = Field(
         description="Every address that receives the new-order email."
     )
-    payment_instructions: str = Field(max_length=5000)
+    payment_instructions: MultilineText = Field(max_length=5000)
 
 
 class NotificationSettingsOut(Schema):
@@ -58,17 +59,17 @@ class EmailTemplateOut(Schema):
     updated_at: datetime | None
 
 
-class EmailTemplateIn(BodySchema):
+class EmailTemplateIn(InputSchema):
     subject: Subject
-    body_text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
-    body_html: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
+    body_text: Annotated[MultilineText, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
+    body_html: Annotated[MultilineText, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
 
 
-class PreviewIn(BodySchema):
+class PreviewIn(InputSchema):
     order_number: int | None = Field(None, ge=1, description="Show it on this order; none: a made-up order.")
     subject: Subject | None = Field(None, description="Preview these drafts instead of the saved template.")
-    body_text: Text | None = None
-    body_html: Text | None = None
+    body_text: TemplateBody | None = None
+    body_html: TemplateBody | None = None
 
 
 class PreviewOut(Schema):
@@ -77,14 +78,14 @@ class PreviewOut(Schema):
     html: str
 
 
-class TestSendIn(BodySchema):
+class TestSendIn(InputSchema):
     to: str | None = Field(None, max_length=254, description="Default: the staff member's own address.")
     order_number: int | None = Field(None, ge=1)
 
 
-class ContactIn(BodySchema):
+class ContactIn(InputSchema):
     message: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_LENGTH)
+        MultilineText, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_LENGTH)
     ]
 
 

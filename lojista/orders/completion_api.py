@@ -9,7 +9,7 @@ from ninja import Field, Header, Router, Schema, Status
 from lojista.carts.api import OPTIONAL_TOKEN, OPTIONAL_TOKEN_DOC
 from lojista.checkout.selectors import checkout_for_viewer
 from lojista.core.errors import DomainError
-from lojista.core.schemas import Error
+from lojista.core.schemas import Error, InputSchema
 from lojista.customers.models import User
 from lojista.orders.completion import checkout_complete
 from lojista.orders.schemas import OrderOut
@@ -22,11 +22,9 @@ class IdempotencyKeyRequired(DomainError):
     code = "idempotency_key_required"
 
 
-class CompleteIn(Schema):
+class CompleteIn(InputSchema):
     payment_method: Literal["offline", "test", "stripe"]
     payment_token: str | None = Field(default=None, max_length=255)
-
-    model_config = {"extra": "forbid"}
 
 
 class PendingPaymentOut(Schema):
@@ -45,10 +43,21 @@ class ActionRequiredOut(Schema):
     payment: PendingPaymentOut
 
 
+IDEMPOTENCY_KEY_DOC = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "A new random value per payment attempt; the same value again replays its outcome.",
+}
+
+
 @router.post(
     "/checkouts/{checkout_id}/complete",
     auth=OPTIONAL_TOKEN,
-    openapi_extra=OPTIONAL_TOKEN_DOC,
+    # The header is required (400 idempotency_key_required without it), but
+    # read as optional so that its absence gets that error, not a 422.
+    openapi_extra={**OPTIONAL_TOKEN_DOC, "parameters": [IDEMPOTENCY_KEY_DOC]},
     response={
         200: CompletedOut,
         201: CompletedOut,
@@ -58,6 +67,7 @@ class ActionRequiredOut(Schema):
         404: Error,
         409: Error,
         422: Error,
+        429: Error,
         503: Error,
     },
 )
@@ -65,7 +75,9 @@ def complete(
     request: HttpRequest,
     checkout_id: str,
     payload: CompleteIn,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", max_length=255),
+    idempotency_key: str | None = Header(
+        default=None, alias="Idempotency-Key", max_length=255, include_in_schema=False
+    ),
 ):
     """Pay for the checkout and place the order: `201` with the order, `200`
     with the same order when the same `Idempotency-Key` comes again, `202` when

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from lojista.core.schemas import Money
+from lojista.core.schemas import InputSchema, Money, MultilineText
 from lojista.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from lojista.orders.statuses import CancelReason
 
@@ -158,22 +158,22 @@ class StaffOrderPageOut(Schema):
     )
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     to: OrderStatus
     reason: CancelReason | None = Field(None, description="Required when cancelling.")
     restock: bool = Field(True, description="When cancelling: put the units back on hand.")
     notify: bool = Field(True, description="Email the customer about the change.")
     tracking_url: str = Field("", max_length=500, description="When processing: the carrier's tracking link.")
-    note: str = Field("", max_length=MAX_NOTE_LENGTH)
+    note: MultilineText = Field("", max_length=MAX_NOTE_LENGTH)
 
 
-class BulkTransitionIn(Schema):
+class BulkTransitionIn(InputSchema):
     numbers: list[Annotated[int, Field(ge=1, le=MAX_NUMBER)]] = Field(min_length=1, max_length=500)
     to: OrderStatus
     reason: CancelReason | None = Field(None, description="Required when cancelling.")
     restock: bool = True
     notify: bool = True
-    note: str = Field("", max_length=MAX_NOTE_LENGTH)
+    note: MultilineText = Field("", max_length=MAX_NOTE_LENGTH)
 
 
 class BulkErrorOut(Schema):

@@ -171,5 +171,13 @@ def test_adjusting_an_unknown_variant_is_not_found(api, staff_headers, db):
 def test_the_endpoints_and_their_errors_are_in_the_openapi_document(api, db):
     paths = api.get("/api/v1/openapi.json").json()["paths"]
 
-    assert set(paths[stock_url("{variant_id}")]["put"]["responses"]) == {"200", "401", "403", "404", "422"}
+    assert set(paths[stock_url("{variant_id}")]["put"]["responses"]) == {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "413",
+        "422",
+    }
     assert "409" in paths[adjust_url("{variant_id}")]["post"]["responses"]
