@@ -11,9 +11,11 @@ import pytest
 import redis
 from django.core.exceptions import ImproperlyConfigured
 
+from lojista.carts.models import Cart
 from lojista.checkout.models import Checkout
 from lojista.core.ratelimit import Rate, check_rates, count
 from tests.completion.shop import ADDRESS, complete, new_cart, open_shop, start_checkout, variant_with_stock
+from tests.completion.test_concurrency import call, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +279,19 @@ def test_concurrent_requests_are_counted_exactly_in_redis(settings):
     }
 
     assert accepted_among_concurrent_hits(40, Rate(10, 3600)) == 10
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_carts_created_at_once_over_http_get_exactly_the_rate(live_server, limits):
+    limits(cart_create_address="3/h")
+
+    def create(_: int) -> int:
+        status, _body = call(live_server.url, "POST", "/api/v1/carts")
+        return status
+
+    # Ten at once: within the test server's listen queue.
+    statuses = run_together(10, create)
+
+    assert sorted(statuses) == [201] * 3 + [429] * 7
+    assert Cart.objects.count() == 3
