@@ -36,8 +36,8 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
         email = self.cleaned_data.get("username")
         if not (email and self.cleaned_data.get("password")):
             return super().clean()
+        address = client_address(self.request) if self.request is not None else ""
         try:
-            address = client_address(self.request) if self.request is not None else ""
             login_attempt_start(email=email, client_address=address)
         except TooManyLoginAttempts as exc:
             self.throttled = exc
