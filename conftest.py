@@ -58,6 +58,16 @@ def staff_headers(staff) -> dict[str, str]:
 
 
 @pytest.fixture
+def owner(db) -> User:
+    return User.objects.create_superuser("owner@example.com", "owner password 1", name="Olga Owner")
+
+
+@pytest.fixture
+def owner_headers(owner) -> dict[str, str]:
+    return bearer(ApiToken.issue(owner))
+
+
+@pytest.fixture
 def fake_stripe(settings):
     """A fake Stripe API on a free local port, with the Stripe settings
     pointing at it; ``.requests`` and ``.intents`` show what it was asked and

@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from lojista.carts.api import router as carts_router
 from lojista.catalog.api import router as catalog_router
 from lojista.checkout.api import router as checkout_router
-from lojista.core.errors import DomainError, InvalidInput, NotAuthenticated, NotFound, Throttled
+from lojista.core.errors import DomainError, InvalidInput, NotAuthenticated, NotFound
 from lojista.customers.api import router as customers_router
 from lojista.inventory.api import router as inventory_router
 from lojista.notifications.api import router as notifications_router
@@ -38,7 +38,7 @@ def error_response(request: HttpRequest, status: int, code: str, message: Any, d
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     response = error_response(request, exc.status, exc.code, exc.message, exc.details)
-    if isinstance(exc, Throttled):
+    if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)
     return response
 

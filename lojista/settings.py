@@ -5,6 +5,7 @@ soon as DEBUG is off.
 """
 
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -96,10 +97,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        # Django's default attributes are first_name/last_name, which User does not have.
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lojista.customers.password_validation.CharacterVarietyValidator"},
 ]
 
 # Internationalisation: English and Portuguese (Brazil), picked from Accept-Language.
@@ -116,6 +122,11 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is
 
 # Email: smtp://user:pass@host:port (smtp+tls://, smtp+ssl://), consolemail://, filemail://path
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    # django-environ drops the leading "/" of filemail:///abs/dir: read the
+    # path from the URL itself (filemail://var/mails is relative to BASE_DIR).
+    _email_url = urlsplit(env.str("EMAIL_URL"))
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(BASE_DIR / unquote(_email_url.netloc + _email_url.path))
 globals().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lojista <shop@localhost>")
 
@@ -198,6 +209,28 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 
+# HTTPS, on by default when DEBUG is off. Plain HTTP is redirected to HTTPS
+# (turn it off only when a proxy in front already redirects), except /healthz
+# so that load balancers can probe over plain HTTP. Behind a proxy that ends
+# TLS, set SECURE_PROXY_SSL_HEADER=true (the proxy must set X-Forwarded-Proto)
+# or every request looks like plain HTTP and is redirected forever.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Asking browsers to preload the domain is its owner's decision (a submission
+# to the browsers' list, hard to undo), not a default; check --deploy would
+# warn about it in every shop.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# API tokens expire TOKEN_TTL_DAYS after their last use; a user keeps at most
+# TOKEN_MAX_PER_USER of them (a new login revokes the least recently used).
+LOJISTA_TOKEN_TTL_DAYS = env.int("TOKEN_TTL_DAYS", default=30)
+LOJISTA_TOKEN_MAX_PER_USER = env.int("TOKEN_MAX_PER_USER", default=10)
+
 # How many reverse proxies in front of the app append to X-Forwarded-For
 # (0: trust only the connection's address).
 LOJISTA_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
@@ -221,3 +254,6 @@ LOJISTA_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # retry delay (doubling each time).
 LOJISTA_EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 LOJISTA_EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=30)
+# The longest one email's templates may take to render (merchants' templates
+# are small programs; see docs/security.md).
+LOJISTA_EMAIL_RENDER_SECONDS = env.float("EMAIL_RENDER_SECONDS", default=2.0)

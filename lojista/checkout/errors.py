@@ -40,6 +40,19 @@ class CheckoutCompleted(Conflict):
     default_message = _("This checkout was already completed.")
 
 
+class PaymentInProgress(Conflict):
+    """Another payment attempt of this checkout (another Idempotency-Key, or
+    the same one still running) is with the payment provider; ``retry_after``
+    says when to ask again."""
+
+    code = "payment_in_progress"
+    default_message = _("A payment for this checkout is already being processed. Try again in a moment.")
+
+    def __init__(self, message: Any = None, *, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message, details={"retry_after": retry_after})
+
+
 class CheckoutOutdated(Conflict):
     code = "checkout_outdated"
     default_message = _("Your cart changed after this checkout started. Start the checkout again.")

@@ -81,6 +81,11 @@ class Checkout(models.Model):
     utm_source = models.CharField(max_length=100, blank=True)
     utm_medium = models.CharField(max_length=100, blank=True)
     expires_at = models.DateTimeField()
+    # The payment attempt in flight (its Idempotency-Key) and the end of its
+    # lease: while it runs, no attempt with another key may start. Taken and
+    # released by conditional UPDATEs (see checkout.services).
+    payment_attempt_key = models.CharField(max_length=255, blank=True)
+    payment_attempt_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -82,12 +82,12 @@ def _checkout_pk(checkout_id: str | UUID) -> UUID:
 
 
 def checkout_for_viewer(*, checkout_id: str | UUID, viewer: User | None) -> Checkout:
-    """The checkout ``checkout_id`` names, with its lines and shipping method,
+    """The checkout ``checkout_id`` names, with its lines, shipping method and cart,
     if ``viewer`` may see it: a guest checkout is open to whoever holds its id,
     a customer's only to that customer. Malformed, unknown and someone else's
     ids all answer the same 404."""
     checkout = (
-        Checkout.objects.select_related("shipping_method")
+        Checkout.objects.select_related("shipping_method", "cart")
         .prefetch_related(Prefetch("lines", queryset=CheckoutLine.objects.order_by("pk")))
         .filter(pk=_checkout_pk(checkout_id))
         .first()

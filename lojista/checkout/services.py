@@ -7,23 +7,39 @@ A checkout's stock holds are keyed by its cart (``Checkout.reservation_key``):
 the cart's view leaves them out, and a new checkout of the cart replaces them.
 """
 
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojista.carts.models import Cart
 from lojista.carts.selectors import ABOVE_MAX_PER_ORDER, CartView, cart_view, item_label
-from lojista.checkout.errors import CartNotCheckoutable, CheckoutCompleted, CheckoutExpired, CheckoutOutdated
+from lojista.checkout.errors import (
+    CartNotCheckoutable,
+    CheckoutCompleted,
+    CheckoutExpired,
+    CheckoutOutdated,
+    PaymentInProgress,
+)
 from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod
 from lojista.checkout.selectors import shipping_price, zone_serves
 from lojista.core.errors import InvalidInput
 from lojista.customers.models import User
 from lojista.inventory.errors import InsufficientStock
 from lojista.inventory.services import stock_release, stock_reserve
+
+# How long a payment attempt may keep a checkout to itself: longer than a
+# provider takes to answer. An attempt that dies loses its claim when this
+# runs out, and the next attempt reuses any payment it took.
+PAYMENT_ATTEMPT_LEASE = timedelta(minutes=2)
+# The longest Retry-After given while another attempt runs: most answer
+# within seconds, and the client then learns the outcome.
+RETRY_AFTER_SECONDS = 5
 
 
 def _hold_until() -> datetime:
@@ -154,17 +170,77 @@ def _lines_of_deleted_variants(lines: list[CheckoutLine]) -> list[dict[str, Any]
     ]
 
 
+def _claimable(attempt_key: str, now: datetime) -> Q:
+    """A checkout the attempt ``attempt_key`` may claim: nobody's, already
+    its own (a retry with the same key), or left by an attempt whose lease
+    ran out. checkout_hold_stock says the same of a locked row."""
+    return Q(payment_attempt_key="") | Q(payment_attempt_key=attempt_key) | Q(payment_attempt_until__lte=now)
+
+
+def _in_progress(until: datetime, now: datetime) -> PaymentInProgress:
+    remaining = (until - now).total_seconds()
+    return PaymentInProgress(retry_after=max(1, min(RETRY_AFTER_SECONDS, math.ceil(remaining))))
+
+
+def checkout_claim_for_payment(*, checkout: Checkout, attempt_key: str) -> None:
+    """Claim the open checkout for the payment attempt ``attempt_key`` for
+    PAYMENT_ATTEMPT_LEASE, with its stock held for at least that long, before
+    the provider is called: one attempt at a time per checkout. The database
+    decides, with a conditional UPDATE of the checkout row, so two requests
+    racing with different keys cannot both win, on SQLite or PostgreSQL.
+
+    Usually the hold taken when the checkout started still has time to run,
+    and claiming is that one UPDATE; otherwise the claim and a new hold are
+    one transaction (checkout_hold_stock). Raises PaymentInProgress when
+    another attempt holds the claim, and what checkout_hold_stock raises."""
+    now = timezone.now()
+    if _lines_of_deleted_variants(list(checkout.lines.all())):
+        claimed = 0  # checkout_hold_stock refuses it
+    else:
+        claimed = Checkout.objects.filter(
+            _claimable(attempt_key, now),
+            pk=checkout.pk,
+            status=Checkout.Status.OPEN,
+            expires_at__gt=now + PAYMENT_ATTEMPT_LEASE,
+        ).update(
+            payment_attempt_key=attempt_key, payment_attempt_until=now + PAYMENT_ATTEMPT_LEASE, updated_at=now
+        )
+    if not claimed:
+        checkout_hold_stock(checkout=checkout, attempt_key=attempt_key)
+
+
+def checkout_release_claim(*, checkout: Checkout, attempt_key: str) -> None:
+    """The attempt ``attempt_key`` is over without an order (declined, waiting
+    for the customer's 3-D Secure, refused): another attempt may start."""
+    Checkout.objects.filter(pk=checkout.pk, payment_attempt_key=attempt_key).update(
+        payment_attempt_key="", updated_at=timezone.now()
+    )
+
+
 @transaction.atomic
-def checkout_hold_stock(*, checkout: Checkout) -> None:
+def checkout_hold_stock(*, checkout: Checkout, attempt_key: str | None = None) -> None:
     """Hold the checkout's lines for another LOJISTA_CHECKOUT_HOLD_MINUTES,
-    moving ``expires_at``. Raises CheckoutCompleted or CheckoutOutdated for a
-    checkout that is no longer open; when the units are short, CheckoutExpired
-    if its hold had run out (someone else bought them) or InsufficientStock."""
+    moving ``expires_at``, and with ``attempt_key`` claim the checkout for
+    that payment attempt in the same transaction. Raises CheckoutCompleted or
+    CheckoutOutdated for a checkout that is no longer open, PaymentInProgress
+    while another attempt holds the claim; when the units are short,
+    CheckoutExpired if its hold had run out (someone else bought them) or
+    InsufficientStock."""
     locked = Checkout.objects.select_for_update().get(pk=checkout.pk)
     if locked.status == Checkout.Status.COMPLETED:
         raise CheckoutCompleted()
     if locked.status == Checkout.Status.OUTDATED:
         raise CheckoutOutdated()
+    now = timezone.now()
+    update_fields = ["expires_at", "updated_at"]
+    if attempt_key is not None:
+        held_by = locked.payment_attempt_key
+        until = locked.payment_attempt_until
+        if held_by not in ("", attempt_key) and until is not None and until > now:
+            raise _in_progress(until, now)
+        locked.payment_attempt_key = attempt_key
+        locked.payment_attempt_until = now + PAYMENT_ATTEMPT_LEASE
+        update_fields += ["payment_attempt_key", "payment_attempt_until"]
     short_error = CheckoutExpired if locked.is_expired else InsufficientStock
     lines = list(locked.lines.all())
     gone = _lines_of_deleted_variants(lines)
@@ -182,7 +258,7 @@ def checkout_hold_stock(*, checkout: Checkout) -> None:
             raise
         raise CheckoutExpired(exc.details["lines"]) from exc
     locked.expires_at = expires_at
-    locked.save(update_fields=["expires_at", "updated_at"])
+    locked.save(update_fields=update_fields)
     checkout.expires_at = expires_at
 
 

@@ -14,6 +14,8 @@ class DomainError(Exception):
     status: int = 400
     code: str = "bad_request"
     default_message: Any = _("The request could not be processed.")
+    # Seconds after which the same request may succeed: sent as Retry-After.
+    retry_after: int | None = None
 
     def __init__(self, message: Any = None, *, details: dict[str, Any] | None = None):
         self.message = message if message is not None else self.default_message

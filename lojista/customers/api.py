@@ -10,7 +10,7 @@ from lojista.core.schemas import Error
 from lojista.customers import services
 from lojista.customers.auth import token_auth
 from lojista.customers.models import User
-from lojista.customers.schemas import AuthOut, CustomerOut, LoginIn, LoginOut, RegisterIn
+from lojista.customers.schemas import AuthOut, CustomerOut, LoginIn, LoginOut, PasswordChangeIn, RegisterIn
 
 router = Router(tags=["accounts"])
 
@@ -58,6 +58,28 @@ def logout(request: AuthenticatedRequest):
     return Status(204, None)
 
 
+@router.post("/auth/logout-all", auth=token_auth, response={204: None, 401: Error})
+def logout_all(request: AuthenticatedRequest):
+    """Log out everywhere: every token of the user stops working, this one too."""
+    services.tokens_revoke_all(user=request.auth)
+    return Status(204, None)
+
+
 @router.get("/me", auth=token_auth, response={200: CustomerOut, 401: Error})
 def me(request: AuthenticatedRequest):
     return request.auth
+
+
+@router.post("/me/password", auth=token_auth, response={204: None, 401: Error, 422: Error, 429: Error})
+def change_password(request: AuthenticatedRequest, payload: PasswordChangeIn):
+    """Change your password. A wrong `current_password` is `422` naming it (and
+    counts as a failed login); a weak `new_password` is `422` naming it. Your
+    other tokens are revoked; this one keeps working."""
+    services.password_change(
+        user=request.auth,
+        current_password=payload.current_password,
+        new_password=payload.new_password,
+        current_token=_bearer_token(request),
+        client_address=client_address(request),
+    )
+    return Status(204, None)

@@ -23,10 +23,11 @@ class TooManyLoginAttempts(Throttled):
 
 class WeakPassword(InvalidInput):
     """The password failed AUTH_PASSWORD_VALIDATORS; details name the problems
-    under ``fields.password``, the shape of every other validation error."""
+    under ``fields.<field>`` (``password`` unless told), the shape of every
+    other validation error."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__(details={"fields": {"password": messages}})
+    def __init__(self, messages: list[str], *, field: str = "password"):
+        super().__init__(details={"fields": {field: messages}})
 
 
 class InvalidRole(InvalidInput):

@@ -6,7 +6,9 @@ also Django superusers so that they can open the interim Django admin.
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -63,19 +65,35 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token. Only its SHA-256 is stored: a database leak leaks no token."""
+    """A bearer token. Only its SHA-256 is stored: a database leak leaks no token.
+
+    Its lifetime slides: it expires LOJISTA_TOKEN_TTL_DAYS after its last use
+    (``last_used_at``, written at most once a minute by the authentication).
+    A user keeps at most LOJISTA_TOKEN_MAX_PER_USER tokens: issuing one more
+    revokes the least recently used.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self) -> str:
         return f"token of {self.user_id} from {self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def expiry_cutoff(now: datetime | None = None) -> datetime:
+        """Tokens last used at or before this moment have expired."""
+        return (now or timezone.now()) - timedelta(days=settings.LOJISTA_TOKEN_TTL_DAYS)
 
     @classmethod
     def issue(cls, user: User) -> str:
         raw = secrets.token_urlsafe(32)
         cls.objects.create(user=user, key_hash=hash_token(raw))
+        kept = cls.objects.filter(user=user).order_by("-last_used_at", "-pk")[
+            : settings.LOJISTA_TOKEN_MAX_PER_USER
+        ]
+        cls.objects.filter(user=user).exclude(pk__in=kept.values("pk")).delete()
         return raw
 
 

@@ -24,6 +24,11 @@ class LoginIn(Schema):
     )
 
 
+class PasswordChangeIn(Schema):
+    current_password: str = Field(max_length=PASSWORD_MAX_LENGTH)
+    new_password: str = Field(max_length=PASSWORD_MAX_LENGTH)
+
+
 class CustomerOut(Schema):
     id: int
     email: str

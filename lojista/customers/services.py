@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import InvalidInput
 from lojista.customers.errors import (
@@ -22,12 +23,13 @@ from lojista.customers.models import ApiToken, LoginFailure, User, hash_token
 from lojista.customers.selectors import login_retry_after
 
 
-def password_check(*, password: str, user: User) -> None:
-    """Run AUTH_PASSWORD_VALIDATORS against ``user`` (for the similarity check)."""
+def password_check(*, password: str, user: User, field: str = "password") -> None:
+    """Run AUTH_PASSWORD_VALIDATORS against ``user`` (for the similarity check);
+    the error names ``field``, the input that held the password."""
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise WeakPassword(list(exc.messages)) from exc
+        raise WeakPassword(list(exc.messages), field=field) from exc
 
 
 def _registration_problems(*, user: User, password: str) -> dict[str, list[str]]:
@@ -127,6 +129,47 @@ def _login_succeeded(*, user: User) -> str:
 @transaction.atomic
 def token_revoke(*, user: User, raw_token: str) -> None:
     ApiToken.objects.filter(user=user, key_hash=hash_token(raw_token)).delete()
+
+
+def password_change(
+    *, user: User, current_password: str, new_password: str, current_token: str, client_address: str
+) -> None:
+    """Give ``user`` a new password and revoke their other tokens (other
+    devices, and whoever may have stolen one); ``current_token`` stays valid.
+
+    A wrong current password counts as a failed login for the account, under
+    the login throttle: a stolen token must not allow guessing the password.
+    Not one transaction, for the same reason as ``customer_login``.
+    """
+    retry_after = login_retry_after(email=user.email, client_address=client_address)
+    if retry_after:
+        raise TooManyLoginAttempts(retry_after=retry_after)
+    if not user.check_password(current_password):
+        LoginFailure.objects.create(email=user.email, client_address=client_address)
+        raise InvalidInput.field("current_password", _("The current password is incorrect."))
+    password_check(password=new_password, user=user, field="new_password")
+    _password_set(user=user, password=new_password, keep_token=current_token)
+
+
+@transaction.atomic
+def _password_set(*, user: User, password: str, keep_token: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ApiToken.objects.filter(user=user).exclude(key_hash=hash_token(keep_token)).delete()
+
+
+@transaction.atomic
+def tokens_revoke_all(*, user: User) -> int:
+    """Log ``user`` out everywhere; return how many tokens were revoked."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def tokens_purge_expired() -> int:
+    """Delete tokens past their lifetime (they already stopped working)."""
+    deleted, _ = ApiToken.objects.filter(last_used_at__lte=ApiToken.expiry_cutoff()).delete()
+    return deleted
 
 
 @transaction.atomic

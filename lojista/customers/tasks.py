@@ -2,9 +2,10 @@
 
 from django_tasks import task
 
-from lojista.customers.services import login_failures_purge
+from lojista.customers.services import login_failures_purge, tokens_purge_expired
 
 
 @task()
 def purge_login_failures() -> int:
-    return login_failures_purge()
+    """Old login failures and expired API tokens; returns how many rows went."""
+    return login_failures_purge() + tokens_purge_expired()

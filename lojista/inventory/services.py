@@ -11,6 +11,13 @@ last guard. The number of queries does not grow with the number of items.
 
 Variants whose stock is not tracked (``track_stock`` False) are never short:
 they are skipped by every operation that takes ``items``.
+
+The services that take or give back held units (reserve, commit, release)
+run inside their caller's transaction when there is one, without a
+savepoint of their own (``savepoint=False``): a checkout or a placement
+lets their errors end its whole transaction, so a savepoint would be two
+statements for nothing. A caller that wants to go on after such an error
+opens its own ``transaction.atomic()`` around the call.
 """
 
 from datetime import datetime
@@ -96,7 +103,7 @@ def _decrement(wanted: dict[int, int]) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_reserve(*, key: str, items: dict[int, int], expires_at: datetime) -> None:
     """Hold ``items`` (variant_id -> quantity) for ``key`` until ``expires_at``,
     replacing every hold ``key`` had, so a changed cart is re-reserved in one call.
@@ -111,7 +118,7 @@ def stock_reserve(*, key: str, items: dict[int, int], expires_at: datetime) -> N
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_commit(*, key: str, items: dict[int, int]) -> None:
     """The sale: take ``items`` off on-hand stock and drop ``key``'s holds.
 
@@ -125,7 +132,7 @@ def stock_commit(*, key: str, items: dict[int, int]) -> None:
     Reservation.objects.filter(key=key).delete()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_release(*, key: str) -> int:
     """Drop every hold of ``key``, returning how many units they held; idempotent."""
     holds = Reservation.objects.filter(key=key)

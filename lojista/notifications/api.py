@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
 from lojista.core.schemas import Error
-from lojista.customers.auth import staff_auth
+from lojista.customers.auth import owner_auth, staff_auth
 from lojista.customers.models import User
 from lojista.notifications import selectors, services
 from lojista.notifications.models import NotificationSettings, OutboxMessage
@@ -28,6 +28,8 @@ from lojista.orders.models import Order
 from lojista.orders.schemas import MAX_NUMBER
 from lojista.orders.selectors import order_by_number
 
+# Staff by default (order messages, the outbox); the shop's settings and its
+# email templates (read, edit, preview, test send) are the owner's.
 router = Router(tags=["notifications"], auth=staff_auth)
 
 STAFF_ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
@@ -39,29 +41,33 @@ class StaffRequest(HttpRequest):
     auth: User
 
 
-@router.get("/admin/notification-settings", response={200: NotificationSettingsOut, **STAFF_ERRORS})
+@router.get(
+    "/admin/notification-settings", auth=owner_auth, response={200: NotificationSettingsOut, **STAFF_ERRORS}
+)
 def get_notification_settings(request: StaffRequest) -> NotificationSettings:
     return NotificationSettings.load()
 
 
-@router.put("/admin/notification-settings", response={200: NotificationSettingsOut, **STAFF_ERRORS})
+@router.put(
+    "/admin/notification-settings", auth=owner_auth, response={200: NotificationSettingsOut, **STAFF_ERRORS}
+)
 def put_notification_settings(request: StaffRequest, payload: NotificationSettingsIn) -> NotificationSettings:
     """Replace the settings; an invalid address is `422`, naming it."""
     return services.notification_settings_update(**payload.dict())
 
 
-@router.get("/admin/email-templates", response={200: list[EmailTemplateOut], **STAFF_ERRORS})
+@router.get("/admin/email-templates", auth=owner_auth, response={200: list[EmailTemplateOut], **STAFF_ERRORS})
 def list_email_templates(request: StaffRequest) -> list[selectors.TemplateView]:
     """Every email in every language: the merchant's version (`overridden`) or the shipped one."""
     return selectors.email_templates()
 
 
-@router.get(TEMPLATE_PATH, response={200: EmailTemplateOut, **STAFF_ERRORS})
+@router.get(TEMPLATE_PATH, auth=owner_auth, response={200: EmailTemplateOut, **STAFF_ERRORS})
 def get_email_template(request: StaffRequest, kind: str, language: str) -> selectors.TemplateView:
     return selectors.email_template(kind=kind, language=language)
 
 
-@router.put(TEMPLATE_PATH, response={200: EmailTemplateOut, **STAFF_ERRORS})
+@router.put(TEMPLATE_PATH, auth=owner_auth, response={200: EmailTemplateOut, **STAFF_ERRORS})
 def put_email_template(
     request: StaffRequest, kind: str, language: str, payload: EmailTemplateIn
 ) -> selectors.TemplateView:
@@ -72,7 +78,7 @@ def put_email_template(
     return selectors.email_template(kind=kind, language=language)
 
 
-@router.delete(TEMPLATE_PATH, response={200: EmailTemplateOut, **STAFF_ERRORS})
+@router.delete(TEMPLATE_PATH, auth=owner_auth, response={200: EmailTemplateOut, **STAFF_ERRORS})
 def delete_email_template(request: StaffRequest, kind: str, language: str) -> selectors.TemplateView:
     """Go back to the shipped template (returned)."""
     kind, language = selectors.template_key(kind=kind, language=language)
@@ -84,7 +90,7 @@ def _order(number: int | None) -> Order | None:
     return order_by_number(number=number) if number is not None else None
 
 
-@router.post(f"{TEMPLATE_PATH}/preview", response={200: PreviewOut, **STAFF_ERRORS})
+@router.post(f"{TEMPLATE_PATH}/preview", auth=owner_auth, response={200: PreviewOut, **STAFF_ERRORS})
 def preview_email_template(
     request: StaffRequest, kind: str, language: str, payload: PreviewIn
 ) -> RenderedEmail:
@@ -104,7 +110,7 @@ def preview_email_template(
     )
 
 
-@router.post(f"{TEMPLATE_PATH}/test-send", response={202: OutboxMessageOut, **STAFF_ERRORS})
+@router.post(f"{TEMPLATE_PATH}/test-send", auth=owner_auth, response={202: OutboxMessageOut, **STAFF_ERRORS})
 def test_send_email_template(request: StaffRequest, kind: str, language: str, payload: TestSendIn) -> Status:
     """Queue the email to `to` (default: you), marked as a test."""
     kind, language = selectors.template_key(kind=kind, language=language)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from lojista.notifications.headers import usable_address
 from lojista.notifications.models import EmailKind, NotificationSettings
 from lojista.orders.models import Order, OrderStatus, PaymentStatus
 from lojista.orders.statuses import CANCEL_REASONS, status_label
@@ -39,7 +40,11 @@ def shop_context(shop: NotificationSettings) -> dict[str, Any]:
 
 
 def sender_address(shop: NotificationSettings) -> str:
-    return shop.sender_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    """The shop's sender address; DEFAULT_FROM_EMAIL's when it has none, or
+    one that no email could be sent from (stored before it was checked)."""
+    if shop.sender_email and usable_address(shop.sender_email):
+        return shop.sender_email
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
 def _address(address: dict[str, Any]) -> dict[str, str]:
@@ -161,3 +166,52 @@ def sample_order_context() -> dict[str, Any]:
         "cancel_reason_label": str(CANCEL_REASONS["customer_request"]),
         "is_cancelled": False,
     }
+
+
+# The largest order the save-time check renders a template on: every text at
+# the longest the shop accepts, and many lines, so that work which grows with
+# the order (a loop over a name, over the lines) is measured at its worst.
+LARGEST_ORDER_LINES = 50
+
+
+def _longest(length: int) -> str:
+    # Characters that HTML escaping lengthens, and a newline for linebreaks.
+    pattern = "Ação & <Loja> “Ana” 'O'\n"
+    return (pattern * (length // len(pattern) + 1))[:length]
+
+
+def largest_order_context() -> dict[str, Any]:
+    order = sample_order_context()
+    line = {
+        **order["lines"][0],
+        "product_name": _longest(200),
+        "variant_name": _longest(200),
+        "sku": _longest(64),
+    }
+    address = {"name": _longest(150), "line1": _longest(200), "line2": _longest(200), "city": _longest(100)}
+    return {
+        **order,
+        "number": 2**31 - 1,
+        "email": "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + ".example",
+        "customer_name": address["name"],
+        "lines": [line] * LARGEST_ORDER_LINES,
+        "item_count": 999 * LARGEST_ORDER_LINES,
+        "shipping_address": {**order["shipping_address"], **address, "postal_code": _longest(20)},
+        "shipping_method": _longest(100),
+        "tracking_url": "https://tracking.example.com/" + "a" * 470,
+    }
+
+
+def largest_extra() -> dict[str, Any]:
+    return {"message": _longest(5000)}
+
+
+def largest_shop(shop: NotificationSettings) -> NotificationSettings:
+    """``shop`` (unsaved copy) with the longest payment instructions."""
+    return NotificationSettings(
+        pk=shop.pk,
+        sender_name=shop.sender_name,
+        sender_email=shop.sender_email,
+        logo_url=shop.logo_url,
+        payment_instructions=_longest(5000),
+    )

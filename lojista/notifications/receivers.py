@@ -11,8 +11,10 @@ from lojista.orders.signals import order_placed, order_status_changed
 
 
 @receiver(order_placed, dispatch_uid="notifications.order_placed")
-def queue_order_placed_emails(sender: Any, *, order: Order, **kwargs: Any) -> None:
-    services.order_placed_emails_queue(order=order)
+def queue_order_placed_emails(
+    sender: Any, *, order: Order, events: list[OrderEvent] | None = None, **kwargs: Any
+) -> None:
+    services.order_placed_emails_queue(order=order, events=events)
 
 
 @receiver(order_status_changed, dispatch_uid="notifications.order_status_changed")

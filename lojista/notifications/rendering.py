@@ -15,7 +15,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lojista.core.errors import InvalidInput
-from lojista.notifications.context import email_context, sample_extra, sample_order_context
+from lojista.notifications.budget import RenderBudget, TemplateBudgetExceeded, render_budget
+from lojista.notifications.context import (
+    email_context,
+    largest_extra,
+    largest_order_context,
+    largest_shop,
+    sample_extra,
+    sample_order_context,
+)
+from lojista.notifications.headers import check_one_line, one_line
 from lojista.notifications.models import EmailKind, EmailTemplate, NotificationSettings
 from lojista.notifications.templating import (
     PARTS,
@@ -40,6 +49,15 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+    # Why the merchant's template was not used (the shipped one was), if it was not.
+    template_error: str = ""
+
+
+def describe_error(error: Exception) -> str:
+    """What a staff member is told about a template that failed."""
+    if isinstance(error, TemplateBudgetExceeded):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
 
 
 def email_language(code: str | None) -> str:
@@ -51,20 +69,26 @@ def email_language(code: str | None) -> str:
 
 
 def _finish(subject: str, text: str, body_html: str, context: dict[str, Any]) -> RenderedEmail:
-    # A header cannot span lines: the subject is one line, whatever the template did.
+    # A header cannot span lines: the subject is one line, whatever the
+    # template or the order's data put in it.
     html = render(layout_template(), context, content=mark_safe(body_html))  # noqa: S308 (rendered by us, escaped)
-    return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+    return RenderedEmail(subject=one_line(subject), text=text.strip() + "\n", html=html)
 
 
-def render_source(source: Source, context: dict[str, Any]) -> RenderedEmail:
-    """Render a merchant's (or a draft) template; raises if it is broken."""
-    parts = {part: render(compile_template(source.part(part), part), context) for part in PARTS}
-    return _finish(parts["subject"], parts["text"], parts["html"], context)
+def render_source(
+    source: Source, context: dict[str, Any], *, budget: RenderBudget | None = None
+) -> RenderedEmail:
+    """Render a merchant's (or a draft) template, its three parts and the
+    layout within one budget; raises if it is broken or over budget."""
+    with render_budget(budget or RenderBudget()):
+        parts = {part: render(compile_template(source.part(part), part), context) for part in PARTS}
+        return _finish(parts["subject"], parts["text"], parts["html"], context)
 
 
 def render_shipped(kind: str, context: dict[str, Any]) -> RenderedEmail:
-    parts = {part: render(shipped_template(kind, part), context) for part in PARTS}
-    return _finish(parts["subject"], parts["text"], parts["html"], context)
+    with render_budget(RenderBudget()):
+        parts = {part: render(shipped_template(kind, part), context) for part in PARTS}
+        return _finish(parts["subject"], parts["text"], parts["html"], context)
 
 
 def override_of(kind: str, language: str) -> EmailTemplate | None:
@@ -90,9 +114,16 @@ def render_email(*, kind: str, language: str, context: dict[str, Any]) -> Render
     if override is not None:
         try:
             return render_source(source_of(override), context)
-        except Exception:
-            # Whatever is wrong with it, the customer still gets an email.
-            logger.exception("The %s template in %s is broken; the shipped one was used.", kind, language)
+        except Exception as error:
+            # Whatever is wrong with it (broken, over budget on this order),
+            # the customer still gets an email; the reason goes with it.
+            logger.warning(
+                "The %s template in %s failed; the shipped one was used.", kind, language, exc_info=True
+            )
+            shipped = render_shipped(kind, context)
+            return RenderedEmail(
+                shipped.subject, shipped.text, shipped.html, template_error=describe_error(error)
+            )
     return render_shipped(kind, context)
 
 
@@ -101,21 +132,37 @@ TEMPLATE_FIELDS = {"subject": "subject", "text": "body_text", "html": "body_html
 
 def check_template(source: Source, *, kind: str, language: str) -> None:
     """Refuse a template that does not compile, uses a tag or filter that is
-    not allowed, or fails on a sample order; the message says why."""
+    not allowed, fails on a sample order, or goes over the render budget on
+    the largest order, any branch taken; the message says why. The subject,
+    a header, is one line (the shipped files end with a newline)."""
+    check_one_line("subject", source.subject.strip())
     errors = {
         TEMPLATE_FIELDS[part]: [error] for part in PARTS if (error := template_error(source.part(part), part))
     }
-    if not errors:
-        try:
-            with translation.override(language):
-                context = email_context(
-                    kind=kind,
-                    order=sample_order_context(),
-                    extra=sample_extra(),
-                    shop=NotificationSettings.load(),
-                )
-                render_source(source, context)
-        except Exception as error:
-            errors["template"] = [f"{type(error).__name__}: {error}"]
     if errors:
         raise InvalidInput(_("The template has errors."), details={"fields": errors})
+    shop = NotificationSettings.load()
+    with translation.override(language):
+        try:
+            render_source(
+                source,
+                email_context(kind=kind, order=sample_order_context(), extra=sample_extra(), shop=shop),
+            )
+        except TemplateBudgetExceeded as error:
+            raise InvalidInput.field("template", str(error)) from None
+        except Exception as error:
+            raise InvalidInput(
+                _("The template has errors."), details={"fields": {"template": [describe_error(error)]}}
+            ) from None
+        largest = email_context(
+            kind=kind, order=largest_order_context(), extra=largest_extra(), shop=largest_shop(shop)
+        )
+        try:
+            render_source(source, largest, budget=RenderBudget(all_branches=True))
+        except TemplateBudgetExceeded as error:
+            raise InvalidInput.field("template", str(error)) from None
+        except Exception:
+            # A branch the sample order does not take failed on made-up data:
+            # no proof of a fault (a real order may never take it); the worker
+            # falls back to the shipped template if one ever does.
+            logger.info("A %s template branch failed on the largest sample order.", kind, exc_info=True)

@@ -6,22 +6,31 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from lojista.core.schemas import BodySchema
 from lojista.notifications.models import NotificationSettings, OutboxMessage
 
 MAX_TEMPLATE_LENGTH = 100_000
 MAX_MESSAGE_LENGTH = 5000
+MAX_SUBJECT_LENGTH = 500
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEMPLATE_LENGTH)]
+# One line (a header); the spaces and newline around it are dropped, so the
+# shipped source (a file ending in a newline) can be saved back as shown.
+Subject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SUBJECT_LENGTH)
+]
 
 
-class NotificationSettingsIn(Schema):
-    sender_name: str = Field("", max_length=100, description="Empty: the shop's name.")
-    sender_email: str = Field("", max_length=254, description="Empty: DEFAULT_FROM_EMAIL.")
-    logo_url: str = Field("", max_length=500)
+class NotificationSettingsIn(BodySchema):
+    """Every field is required: a PUT replaces the settings (send "" or [] to clear one)."""
+
+    sender_name: str = Field(max_length=100, description="Empty: the shop's name.")
+    sender_email: str = Field(max_length=254, description="Empty: DEFAULT_FROM_EMAIL.")
+    logo_url: str = Field(max_length=500)
     order_notification_emails: list[Annotated[str, StringConstraints(max_length=254)]] = Field(
-        default_factory=list, description="Every address that receives the new-order email."
+        description="Every address that receives the new-order email."
     )
-    payment_instructions: str = Field("", max_length=5000)
+    payment_instructions: str = Field(max_length=5000)
 
 
 class NotificationSettingsOut(Schema):
@@ -49,15 +58,15 @@ class EmailTemplateOut(Schema):
     updated_at: datetime | None
 
 
-class EmailTemplateIn(Schema):
-    subject: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+class EmailTemplateIn(BodySchema):
+    subject: Subject
     body_text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
     body_html: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEMPLATE_LENGTH)]
 
 
-class PreviewIn(Schema):
+class PreviewIn(BodySchema):
     order_number: int | None = Field(None, ge=1, description="Show it on this order; none: a made-up order.")
-    subject: Text | None = Field(None, description="Preview these drafts instead of the saved template.")
+    subject: Subject | None = Field(None, description="Preview these drafts instead of the saved template.")
     body_text: Text | None = None
     body_html: Text | None = None
 
@@ -68,12 +77,12 @@ class PreviewOut(Schema):
     html: str
 
 
-class TestSendIn(Schema):
+class TestSendIn(BodySchema):
     to: str | None = Field(None, max_length=254, description="Default: the staff member's own address.")
     order_number: int | None = Field(None, ge=1)
 
 
-class ContactIn(Schema):
+class ContactIn(BodySchema):
     message: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_LENGTH)
     ]

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.utils import translation
 
+from lojista.core.errors import InvalidInput
 from lojista.core.pagination import decode_cursor, encode_cursor
 from lojista.notifications.context import email_context, order_context, sample_extra, sample_order_context
 from lojista.notifications.errors import EmailTemplateNotFound, OutboxMessageNotFound
@@ -14,6 +15,7 @@ from lojista.notifications.rendering import (
     TEMPLATE_KINDS,
     RenderedEmail,
     check_template,
+    describe_error,
     render_email,
     render_source,
 )
@@ -82,7 +84,9 @@ def email_template(*, kind: str, language: str) -> TemplateView:
 def email_preview(*, kind: str, language: str, order: Order | None, draft: Source | None) -> RenderedEmail:
     """Email ``kind`` as ``order`` (a made-up one if None) would get it: with
     the ``draft`` templates when given (refused like a save if broken), else
-    with the templates in use."""
+    with the templates in use. A merchant's template that fails on this
+    order (over its render budget, say) is a 422 saying why, where the worker
+    would send the shipped template instead."""
     if draft is not None:
         check_template(draft, kind=kind, language=language)
     with translation.override(language):
@@ -92,9 +96,15 @@ def email_preview(*, kind: str, language: str, order: Order | None, draft: Sourc
             extra=sample_extra(),
             shop=NotificationSettings.load(),
         )
-        if draft is not None:
+        if draft is None:
+            rendered = render_email(kind=kind, language=language, context=context)
+            if rendered.template_error:
+                raise InvalidInput.field("template", rendered.template_error)
+            return rendered
+        try:
             return render_source(draft, context)
-        return render_email(kind=kind, language=language, context=context)
+        except Exception as error:
+            raise InvalidInput.field("template", describe_error(error)) from None
 
 
 @dataclass(frozen=True)

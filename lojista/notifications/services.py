@@ -21,12 +21,11 @@ import uuid
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.utils import make_msgid
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
@@ -43,6 +42,7 @@ from lojista.notifications.context import (
     sender_address,
 )
 from lojista.notifications.errors import OutboxMessageNotFailed
+from lojista.notifications.headers import check_address, check_one_line, one_line, recipient_address
 from lojista.notifications.models import EmailKind, EmailTemplate, NotificationSettings, OutboxMessage
 from lojista.notifications.rendering import RenderedEmail, check_template, email_language, render_email
 from lojista.notifications.templating import Source
@@ -127,33 +127,65 @@ def outbox_queue(
     return message
 
 
-@transaction.atomic
-def order_placed_emails_queue(*, order: Order) -> list[OutboxMessage]:
+@transaction.atomic(savepoint=False)
+def order_placed_emails_queue(*, order: Order, events: list[OrderEvent] | None = None) -> list[OutboxMessage]:
     """The shop's new-order email (when it has notification addresses) and
-    the customer's confirmation."""
+    the customer's confirmation, written in one INSERT. Their "email queued"
+    events are appended to ``events`` when the placement collects its
+    timeline (it writes them with its own), written here otherwise. A
+    message already queued for the order (the signal sent again) is not
+    queued twice. No savepoint: a failure fails the whole placement."""
     shop = NotificationSettings.load()
-    messages = []
+    wanted = []
     if shop.order_notification_emails:
-        messages.append(
-            outbox_queue(
-                kind=EmailKind.NEW_ORDER,
-                recipients=list(shop.order_notification_emails),
-                language=email_language(settings.LANGUAGE_CODE),
-                dedupe_key=f"order:{order.number}:new_order",
-                order=order,
-                shop=shop,
+        wanted.append(
+            (
+                EmailKind.NEW_ORDER,
+                list(shop.order_notification_emails),
+                email_language(settings.LANGUAGE_CODE),
+                f"order:{order.number}:new_order",
             )
         )
-    messages.append(
-        outbox_queue(
-            kind=EmailKind.ORDER_CONFIRMATION,
-            recipients=[order.email],
-            language=email_language(order.language),
-            dedupe_key=f"order:{order.number}:confirmation",
-            order=order,
-            shop=shop,
+    wanted.append(
+        (
+            EmailKind.ORDER_CONFIRMATION,
+            [order.email],
+            email_language(order.language),
+            f"order:{order.number}:confirmation",
         )
     )
+    queued = set(
+        OutboxMessage.objects.filter(dedupe_key__in=[key for *_, key in wanted]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            kind=kind,
+            order=order,
+            recipients=recipients,
+            language=language,
+            dedupe_key=dedupe_key,
+            context={},
+            message_id=_message_id(shop),
+        )
+        for kind, recipients, language, dedupe_key in wanted
+        if dedupe_key not in queued
+    )
+    new_events = [
+        OrderEvent(
+            order=order,
+            type=OrderEvent.Type.EMAIL_QUEUED,
+            data={"recipients": message.recipients, "template": message.kind, "email_id": message.pk},
+        )
+        for message in messages
+    ]
+    if events is None:
+        OrderEvent.objects.bulk_create(new_events)
+    else:
+        events.extend(new_events)
+    for message in messages:
+        transaction.on_commit(partial(_enqueue, message.pk), robust=True)
     return messages
 
 
@@ -251,7 +283,7 @@ def _render(message: OutboxMessage, shop: NotificationSettings) -> RenderedEmail
         rendered = render_email(kind=kind, language=message.language, context=context)
         if testing:
             subject = _("[Test] %(subject)s") % {"subject": rendered.subject}
-            rendered = RenderedEmail(subject=subject, text=rendered.text, html=rendered.html)
+            rendered = RenderedEmail(subject, rendered.text, rendered.html, rendered.template_error)
     return rendered
 
 
@@ -264,12 +296,13 @@ def _language_tag(language: str) -> str:
 def _email(
     message: OutboxMessage, rendered: RenderedEmail, shop: NotificationSettings
 ) -> EmailMultiAlternatives:
-    sender = str(Address(display_name=shop.from_name, addr_spec=sender_address(shop)))
+    # Folded here too: a name stored before it was checked must not stop every email.
+    sender = str(Address(display_name=one_line(shop.from_name), addr_spec=sender_address(shop)))
     email = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=sender,
-        to=message.recipients,
+        to=[recipient_address(address) for address in message.recipients],
         headers={"Message-ID": message.message_id, "Content-Language": _language_tag(message.language)},
     )
     email.attach_alternative(rendered.html, "text/html")
@@ -319,10 +352,24 @@ def _order_event(message: OutboxMessage, event_type: str, **data: Any) -> None:
 
 
 @transaction.atomic
-def _record_sent(message: OutboxMessage, subject: str) -> None:
+def _record_sent(message: OutboxMessage, rendered: RenderedEmail) -> None:
     now = timezone.now()
-    if _still_ours(message).update(status=Status.SENT, sent_at=now, subject=subject[:500], updated_at=now):
-        _order_event(message, OrderEvent.Type.EMAIL_SENT, subject=subject, message_id=message.message_id)
+    subject = rendered.subject
+    changes: dict[str, Any] = {
+        "status": Status.SENT,
+        "sent_at": now,
+        "subject": subject[:500],
+        "updated_at": now,
+    }
+    event: dict[str, Any] = {"subject": subject, "message_id": message.message_id}
+    if rendered.template_error:
+        # Sent, with the shipped template: the shop is told why its own was not used.
+        changes["last_error"] = _(
+            "The shop's template could not be used; the shipped one was sent. %(error)s"
+        ) % {"error": rendered.template_error}
+        event["template_error"] = rendered.template_error
+    if _still_ours(message).update(**changes):
+        _order_event(message, OrderEvent.Type.EMAIL_SENT, **event)
 
 
 @transaction.atomic
@@ -364,7 +411,8 @@ def outbox_deliver(*, message_id: int) -> str:
         rendered = _render(message, shop)
         email = _email(message, rendered, shop)
     except Exception as error:
-        # The shipped templates failed: a bug, which retrying will not fix.
+        # The shipped templates failed (a bug, which retrying will not fix),
+        # or a header value cannot be sent: this email fails, the others go on.
         logger.exception("Email %s could not be rendered.", message.pk)
         _record_failure(message, _describe(error))
         return "failed"
@@ -380,7 +428,7 @@ def outbox_deliver(*, message_id: int) -> str:
         logger.warning("Email %s failed: %s", message.pk, error)
         _record_failure(message, _describe(error), rendered.subject)
         return "failed"
-    _record_sent(message, rendered.subject)
+    _record_sent(message, rendered)
     return "sent"
 
 
@@ -408,11 +456,7 @@ def outbox_sweep() -> int:
 
 def _check_addresses(field: str, addresses: list[str]) -> None:
     for address in addresses:
-        try:
-            validate_email(address)
-        except ValidationError:
-            message = _("“%(address)s” is not a valid email address.") % {"address": address}
-            raise InvalidInput.field(field, message) from None
+        check_address(field, address)
 
 
 def _check_url(field: str, url: str) -> None:
@@ -437,14 +481,16 @@ def notification_settings_update(
         message = _("At most %(count)d addresses.") % {"count": MAX_NOTIFICATION_ADDRESSES}
         raise InvalidInput.field("order_notification_emails", message)
     _check_addresses("order_notification_emails", addresses)
+    sender_name, sender_email = sender_name.strip(), sender_email.strip()
     if sender_email:
         _check_addresses("sender_email", [sender_email])
+    check_one_line("sender_name", sender_name)
     _check_url("logo_url", logo_url)
     row, _created = NotificationSettings.objects.update_or_create(
         pk=1,
         defaults={
-            "sender_name": sender_name.strip(),
-            "sender_email": sender_email.strip(),
+            "sender_name": sender_name,
+            "sender_email": sender_email,
             "logo_url": logo_url,
             "order_notification_emails": addresses,
             "payment_instructions": payment_instructions,

@@ -6,17 +6,84 @@ here, such as ``include``, ``extends``, ``load``, ``debug``, ``url``, ``safe``
 or ``autoescape``, is a syntax error when the template is saved.
 """
 
-from collections.abc import Callable
-from typing import Any
+import contextlib
+import functools
+from collections.abc import Callable, Iterable, Sized
+from typing import Any, cast
 
-from django.template import Library, defaultfilters, defaulttags
+from django.template import (
+    Context,
+    Library,
+    Node,
+    NodeList,
+    VariableDoesNotExist,
+    defaultfilters,
+    defaulttags,
+)
+from django.template.base import Parser, Token
+from django.template.defaulttags import ForNode, IfNode
 from django.templatetags import i18n
+from django.utils.safestring import SafeString, mark_safe
+
+from lojista.notifications.budget import current_budget
 
 register = Library()
 
+
+class LoopBody(Node):
+    """One iteration of a ``for``: charged to the render budget before it runs."""
+
+    def __init__(self, nodelist: NodeList):
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> SafeString:
+        current_budget().iteration()
+        return self.nodelist.render(context)
+
+
+class BoundedForNode(ForNode):
+    def render(self, context: Context) -> str:
+        output = super().render(context)
+        empty = cast(NodeList, self.nodelist_empty)
+        if current_budget().all_branches and empty:
+            output = mark_safe(output + empty.render(context))  # noqa: S308 (rendered, escaped)
+        return output
+
+
+def do_for(parser: Parser, token: Token) -> BoundedForNode:
+    """Django's ``for``, each iteration charged to the budget."""
+    node = defaulttags.do_for(parser, token)
+    return BoundedForNode(
+        node.loopvars,
+        node.sequence,
+        node.is_reversed,
+        NodeList([LoopBody(cast(NodeList, node.nodelist_loop))]),
+        node.nodelist_empty,
+    )
+
+
+class BudgetedIfNode(IfNode):
+    def render(self, context: Context) -> str:
+        if not current_budget().all_branches:
+            return super().render(context)
+        outputs = []
+        for condition, nodelist in self.conditions_nodelists:
+            if condition is not None:
+                # Evaluated for its cost only: every branch is rendered.
+                with contextlib.suppress(VariableDoesNotExist):
+                    condition.eval(context)  # type: ignore[arg-type]  # a Context is what Django passes
+            outputs.append(nodelist.render(context))
+        return "".join(outputs)
+
+
+def do_if(parser: Parser, token: Token) -> BudgetedIfNode:
+    """Django's ``if``; the check on save renders all its branches."""
+    return BudgetedIfNode(defaulttags.do_if(parser, token).conditions_nodelists)
+
+
 TAGS: dict[str, Callable[..., Any]] = {
-    "if": defaulttags.do_if,
-    "for": defaulttags.do_for,
+    "if": do_if,
+    "for": do_for,
     "with": defaulttags.do_with,
     "comment": defaulttags.comment,
     "spaceless": defaulttags.spaceless,
@@ -54,7 +121,58 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "yesno": defaultfilters.yesno,
 }
 
+
+def _length(value: Any) -> int:
+    return len(str(value)) if not isinstance(value, Sized) else len(value)
+
+
+def _add_size(value: Any, arg: Any) -> None:
+    if isinstance(value, Sized) and isinstance(arg, Sized):
+        current_budget().check_length(len(value) + len(arg))
+
+
+def _join_size(value: Any, arg: Any) -> None:
+    if isinstance(value, Iterable) and isinstance(arg, Sized):
+        items = list(value)
+        current_budget().check_length(
+            sum(_length(item) for item in items) + len(arg) * max(len(items) - 1, 0)
+        )
+
+
+def _floatformat_size(value: Any, arg: Any = -1) -> None:
+    digits = str(arg).rstrip("gu").lstrip("-")
+    if digits.isdigit():
+        current_budget().check_length(int(digits[:7]))
+
+
+# Checks made before a filter runs, for those whose result can be far larger
+# than their input (the check after it would come too late).
+BEFORE: dict[str, Callable[..., None]] = {
+    "add": _add_size,
+    "join": _join_size,
+    "floatformat": _floatformat_size,
+}
+
+
+def _bounded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` with its result's length charged to the render budget
+    (functools.wraps keeps the flags and signature Django reads)."""
+    before = BEFORE.get(name)
+
+    @functools.wraps(function)
+    def bounded(value: Any, *args: Any, **kwargs: Any) -> Any:
+        budget = current_budget()
+        budget.check_time()
+        if before is not None:
+            before(value, *args)
+        result = function(value, *args, **kwargs)
+        budget.check_value(result)
+        return result
+
+    return bounded
+
+
 for name, compile_function in TAGS.items():
     register.tag(name, compile_function)
 for name, filter_function in FILTERS.items():
-    register.filter(name, filter_function)
+    register.filter(name, _bounded(name, filter_function))

@@ -12,7 +12,9 @@ rendered by engines that
   request or setting is in reach, so there is no method worth calling, and
   nothing a template does can change anything;
 - escape every variable in HTML (the text parts and the subject are not HTML,
-  so they are not escaped).
+  so they are not escaped);
+- charge every render to a budget (budget.py): what each variable and tag
+  writes is metered here, loops and filters in template_library.
 """
 
 from collections.abc import Mapping
@@ -24,7 +26,11 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from django.template import Context, Engine, Template, TemplateSyntaxError
+from django.template.base import Lexer, Node, NodeList, Parser, TextNode, Token
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from lojista.notifications.budget import current_budget, render_budget
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "templates" / "emails"
 
@@ -33,10 +39,60 @@ PARTS: tuple[Part, ...] = ("subject", "text", "html")
 SHIPPED_SUFFIX: dict[Part, str] = {"subject": ".subject.txt", "text": ".txt", "html": ".html"}
 
 
+class Metered(Node):
+    """Charges what a variable or a tag without a body writes to the render
+    budget (tags with a body are made of such nodes, so each character is
+    counted once), and a value a tag stores with ``as``."""
+
+    child_nodelists = ()
+
+    def __init__(self, node: Node):
+        self.node = node
+
+    def render(self, context: Context) -> str:
+        output = str(self.node.render_annotated(context))
+        budget = current_budget()
+        budget.wrote(len(output))
+        stored = getattr(self.node, "asvar", None)
+        if stored:
+            budget.check_value(str(context.get(stored, "")))
+        return output
+
+
+def _has_body(node: Node) -> bool:
+    return any(getattr(node, name, None) for name in node.child_nodelists)
+
+
+class MeteringParser(Parser):
+    def extend_nodelist(self, nodelist: NodeList, node: Node, token: Token) -> None:
+        if isinstance(node, TextNode) or not _has_body(node):
+            node = Metered(node)
+        super().extend_nodelist(nodelist, node, token)
+
+
+class MeteredTemplate(Template):
+    """A template whose every writing node is metered."""
+
+    def compile_nodelist(self) -> NodeList:
+        tokens = Lexer(self.source).tokenize()
+        parser = MeteringParser(
+            tokens, self.engine.template_libraries, self.engine.template_builtins, self.origin
+        )
+        try:
+            nodelist = parser.parse()
+        except RecursionError:
+            raise TemplateSyntaxError(_("The template is nested too deeply.")) from None
+        self.extra_data = parser.extra_data  # type: ignore[attr-defined]  # Django 5.2 has it, not the stubs
+        return nodelist
+
+
 class EmailEngine(Engine):
     # Django's engine always adds its default tag libraries to the builtins;
     # this one starts from nothing.
     default_builtins: list[str] = []
+
+    def from_string(self, template_code: str) -> "MeteredTemplate":
+        return MeteredTemplate(template_code, engine=self)
 
 
 def _engine(*, autoescape: bool) -> EmailEngine:
@@ -95,7 +151,8 @@ def render(template: Template, context: Mapping[str, Any], **safe_html: SafeStri
     ourselves, such as the body inside the layout) are passed unescaped."""
     data: dict[str, Any] = {key: freeze(value) for key, value in context.items()}
     data.update(safe_html)
-    return template.render(Context(data, autoescape=template.engine.autoescape))
+    with render_budget():
+        return template.render(Context(data, autoescape=template.engine.autoescape))
 
 
 @dataclass(frozen=True)

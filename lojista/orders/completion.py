@@ -1,16 +1,22 @@
-"""Completing a checkout: hold the stock, take the payment, place the order.
+"""Completing a checkout: claim it, take the payment, place the order.
 
 This is the one flow that talks to a payment provider, so it is *not* one
-transaction: each step is its own short transaction and the provider is
-called between them with no lock held. What makes it safe:
+transaction: each step is a short transaction (most are one statement) and
+the provider is called between them with no lock held. What makes it safe:
 
+- a checkout has at most one payment attempt in flight: the attempt claims
+  the checkout row with a conditional UPDATE before the provider is called
+  (checkout_claim_for_payment), so a request with another Idempotency-Key
+  is refused with 409 payment_in_progress, whatever the number of requests;
 - the client's ``Idempotency-Key`` names one payment attempt (a Payment row,
   unique per checkout and key): repeating the request repeats nothing, and a
   request racing an identical one waits for its outcome instead of paying
   again;
-- ``order_place`` locks the checkout and is idempotent, so the client's
-  request and Stripe's webhook, in any order and any number of times, place
-  one order;
+- ``order_place`` completes the checkout with a conditional UPDATE and is
+  idempotent, so the client's request and Stripe's webhook, in any order and
+  any number of times, place one order;
+- money taken that does not become the order (the stock ran out, a webhook
+  placed the order with another payment) is refunded at once, and recorded;
 - a declined payment leaves the checkout and its stock holds in place, for
   another try with another key.
 """
@@ -22,22 +28,20 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from lojista.checkout.errors import CheckoutCompleted
+from lojista.checkout.errors import CheckoutCompleted, CheckoutOutdated, PaymentInProgress
 from lojista.checkout.models import Checkout
 from lojista.checkout.selectors import enabled_payment_methods
-from lojista.checkout.services import checkout_hold_stock
-from lojista.core.errors import Conflict, InvalidInput
+from lojista.checkout.services import checkout_claim_for_payment, checkout_release_claim
+from lojista.core.errors import InvalidInput
 from lojista.inventory.errors import InsufficientStock
 from lojista.orders.models import Order
 from lojista.orders.services import order_place
-from lojista.payments.errors import IdempotencyKeyReused, PaymentDeclined
+from lojista.payments.errors import IdempotencyKeyReused, PaymentDeclined, PaymentGatewayUnavailable
 from lojista.payments.models import Payment
-from lojista.payments.services import payment_execute, payment_refund, payment_start, payment_token_check
+from lojista.payments.services import payment_create, payment_execute, payment_refund, payment_token_check
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +52,8 @@ WAIT_FOR_TWIN = timedelta(seconds=10)
 # worker): the next request with its key takes it over. The provider gets the
 # same idempotency key again, so it cannot charge twice.
 ABANDONED_AFTER = timedelta(seconds=60)
-
-
-class PaymentInProgress(Conflict):
-    code = "payment_in_progress"
-    default_message = gettext_lazy("This payment is still being processed. Try again in a moment.")
+# Money taken that cannot become the order: the checkout cannot be placed.
+UNPLACEABLE = (InsufficientStock, CheckoutOutdated, CheckoutCompleted)
 
 
 @dataclass(frozen=True)
@@ -73,40 +74,68 @@ def request_fingerprint(*, payment_method: str, payment_token: str | None) -> st
 def checkout_complete(
     *, checkout: Checkout, payment_method: str, payment_token: str | None, idempotency_key: str
 ) -> Completion:
+    """Pay for ``checkout`` (read with its lines, shipping method and cart)
+    and place its order."""
     fingerprint = request_fingerprint(payment_method=payment_method, payment_token=payment_token)
-    earlier = _replay(checkout=checkout, idempotency_key=idempotency_key, fingerprint=fingerprint)
-    if earlier is not None:
-        return earlier
+    if checkout.status != Checkout.Status.OPEN:
+        return _replay(checkout=checkout, idempotency_key=idempotency_key, fingerprint=fingerprint)
     if payment_method not in enabled_payment_methods():
         message = _("Choose one of the payment methods the checkout offers.")
         raise InvalidInput.field("payment_method", message)
-
     payment_token_check(gateway=payment_method, payment_token=payment_token)
     try:
-        checkout_hold_stock(checkout=checkout)
-    except CheckoutCompleted:
-        # A twin request with the same key completed it a moment ago.
-        earlier = _replay(checkout=checkout, idempotency_key=idempotency_key, fingerprint=fingerprint)
-        if earlier is None:
-            raise
-        return earlier
-    accepted = _accepted_payment(checkout, payment_method)
+        checkout_claim_for_payment(checkout=checkout, attempt_key=idempotency_key)
+    except (CheckoutCompleted, CheckoutOutdated):
+        # Completed (or outdated) a moment ago, by this key's twin or another.
+        return _replay(checkout=checkout, idempotency_key=idempotency_key, fingerprint=fingerprint)
+    # A claim this request took (not one its key held already) is given back
+    # if the attempt stops before the provider is called.
+    claimed_now = checkout.payment_attempt_key != idempotency_key
+    try:
+        payment = _attempt(
+            checkout=checkout,
+            payment_method=payment_method,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+        )
+    except Exception:
+        if claimed_now:
+            checkout_release_claim(checkout=checkout, attempt_key=idempotency_key)
+        raise
+    if payment.status == Payment.Status.PROCESSING:
+        payment = payment_execute(payment=payment, payment_token=payment_token)
+    return _conclude(checkout=checkout, payment=payment, idempotency_key=idempotency_key)
+
+
+def _attempt(*, checkout: Checkout, payment_method: str, idempotency_key: str, fingerprint: str) -> Payment:
+    """The payment this attempt concludes with, from one read of the
+    checkout's payments: money an earlier attempt took, this key's payment,
+    or a new one."""
+    payments = list(Payment.objects.filter(checkout=checkout).order_by("created_at"))
+    mine = next((payment for payment in payments if payment.idempotency_key == idempotency_key), None)
+    if mine is not None and mine.request_hash != fingerprint:
+        raise IdempotencyKeyReused()
+    accepted = _accepted_payment(payments, payment_method)
     if accepted is not None:
         # Paid by an earlier attempt whose order placement did not finish:
         # place the order with that payment instead of charging again.
-        return _conclude(checkout=checkout, payment=accepted)
-    payment, created = payment_start(
-        checkout=checkout, gateway=payment_method, idempotency_key=idempotency_key, request_hash=fingerprint
-    )
-    if not created:
-        payment = _wait_for_twin(payment)
-    payment = payment_execute(payment=payment, payment_token=payment_token)
-    return _conclude(checkout=checkout, payment=payment)
+        return accepted
+    if mine is None:
+        mine, created = payment_create(
+            checkout=checkout,
+            gateway=payment_method,
+            idempotency_key=idempotency_key,
+            request_hash=fingerprint,
+        )
+        if created:
+            return mine
+    return _wait_for_twin(mine)
 
 
-def _replay(*, checkout: Checkout, idempotency_key: str, fingerprint: str) -> Completion | None:
-    """The answer for a key seen before on a completed checkout; a completed
-    checkout with an unknown key is refused."""
+def _replay(*, checkout: Checkout, idempotency_key: str, fingerprint: str) -> Completion:
+    """The answer for a checkout no longer open: the order again for the key
+    that placed it, the first answer for a key that was declined, and
+    checkout_completed (with the order's number) or checkout_outdated otherwise."""
     # The order first: a payment is always committed before its order, so
     # if the order is visible, so is the payment that paid for it.
     order = Order.objects.filter(checkout=checkout).first()
@@ -114,21 +143,21 @@ def _replay(*, checkout: Checkout, idempotency_key: str, fingerprint: str) -> Co
     if payment is not None and payment.request_hash != fingerprint:
         raise IdempotencyKeyReused()
     if order is None:
-        return None
+        raise CheckoutOutdated() if checkout.status == Checkout.Status.OUTDATED else CheckoutCompleted()
     if payment is not None and order.payment_id == payment.pk:
         return Completion(order=order, created=False, payment=payment)
     if payment is not None and payment.status == Payment.Status.DECLINED:
-        _conclude(checkout=checkout, payment=payment)  # answers as it did the first time
+        raise _declined(payment)  # answers as it did the first time
     raise CheckoutCompleted(details={"order_number": order.number})
 
 
-def _accepted_payment(checkout: Checkout, payment_method: str) -> Payment | None:
+def _accepted_payment(payments: list[Payment], payment_method: str) -> Payment | None:
     """Money already taken for this checkout (by any method), or an offline
     promise to pay when the customer chose offline again."""
-    accepted = Q(status=Payment.Status.SUCCEEDED)
+    accepted = {Payment.Status.SUCCEEDED}
     if payment_method == Payment.Gateway.OFFLINE:
-        accepted |= Q(status=Payment.Status.AWAITING)
-    return Payment.objects.filter(accepted, checkout=checkout).order_by("created_at").first()
+        accepted.add(Payment.Status.AWAITING)
+    return next((payment for payment in payments if payment.status in accepted), None)
 
 
 def _wait_for_twin(payment: Payment) -> Payment:
@@ -139,24 +168,47 @@ def _wait_for_twin(payment: Payment) -> Payment:
         if timezone.now() - payment.updated_at > ABANDONED_AFTER:
             return payment
         if timezone.now() > deadline:
-            raise PaymentInProgress()
+            raise PaymentInProgress(retry_after=1)
         time.sleep(0.05)
         payment.refresh_from_db()
     return payment
 
 
-def _conclude(*, checkout: Checkout, payment: Payment) -> Completion:
-    if payment.status == Payment.Status.DECLINED:
-        raise PaymentDeclined(payment.error_message or None, details={"reason": payment.error_code})
-    if payment.status == Payment.Status.REQUIRES_ACTION:
+def _declined(payment: Payment) -> PaymentDeclined:
+    return PaymentDeclined(payment.error_message or None, details={"reason": payment.error_code})
+
+
+def _conclude(*, checkout: Checkout, payment: Payment, idempotency_key: str) -> Completion:
+    if payment.status in (Payment.Status.DECLINED, Payment.Status.REQUIRES_ACTION):
+        # The attempt is over (or waits for the customer, for as long as they
+        # take): another may start. A second success is refunded.
+        checkout_release_claim(checkout=checkout, attempt_key=idempotency_key)
+        if payment.status == Payment.Status.DECLINED:
+            raise _declined(payment)
         return Completion(order=None, created=False, payment=payment)
     try:
         order, created = order_place(checkout=checkout, payment=payment)
-    except InsufficientStock:
-        # The hold lapsed and the stock was sold while the customer paid:
-        # give the money back rather than keep it for nothing.
-        if payment.status == Payment.Status.SUCCEEDED:
-            logger.warning("Refunding payment %s: stock ran out during payment", payment.pk)
-            payment_refund(payment=payment)
+    except UNPLACEABLE as error:
+        # The hold lapsed and the stock was sold while the customer paid, or
+        # the checkout changed: give the money back rather than keep it for nothing.
+        checkout_release_claim(checkout=checkout, attempt_key=idempotency_key)
+        _refund_unplaced(payment, f"checkout_not_placeable: {error.code}")
         raise
+    if order.payment_id != payment.pk:
+        # Placed a moment ago with another payment (Stripe's webhook for an
+        # earlier attempt won the race): this one is a second charge.
+        _refund_unplaced(payment, f"order_paid_by_another_payment: order {order.number}")
+        raise CheckoutCompleted(details={"order_number": order.number})
     return Completion(order=order, created=created, payment=payment)
+
+
+def _refund_unplaced(payment: Payment, reason: str) -> None:
+    """Refund money that did not become the order. A provider that cannot be
+    reached leaves the Refund recorded as failed, for staff to see and retry."""
+    if payment.status != Payment.Status.SUCCEEDED:
+        return
+    logger.warning("Refunding payment %s of checkout %s: %s", payment.pk, payment.checkout_id, reason)
+    try:
+        payment_refund(payment=payment, reason=reason)
+    except PaymentGatewayUnavailable:
+        logger.error("The refund of payment %s failed: the provider is unavailable", payment.pk)

@@ -27,7 +27,7 @@ UNPLACEABLE = (InsufficientStock, CheckoutOutdated, CheckoutCompleted)
 
 def _refund_later(payment: Payment, why: str) -> None:
     logger.warning("Payment %s of checkout %s is refunded: %s.", payment.pk, payment.checkout_id, why)
-    transaction.on_commit(lambda: payment_refund(payment=payment))
+    transaction.on_commit(lambda: payment_refund(payment=payment, reason=why))
 
 
 def place_order_for_payment(sender: object, payment: Payment, **kwargs: object) -> None:

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojista.carts.services import cart_mark_converted
@@ -43,16 +43,6 @@ PAYMENT_STATUS_OF: dict[str, str] = {
 }
 
 
-def _lock_checkout(checkout: Checkout) -> Checkout:
-    """Lock the checkout row and read it afresh. Only the checkout itself is
-    locked (``of``): its cart and shipping method are read along with it."""
-    return (
-        Checkout.objects.select_for_update(of=("self",))
-        .select_related("cart", "shipping_method")
-        .get(pk=checkout.pk)
-    )
-
-
 def _sold_items(lines: list[CheckoutLine]) -> dict[int, int]:
     """variant_id -> quantity of the lines whose variant still exists."""
     items: dict[int, int] = {}
@@ -62,19 +52,33 @@ def _sold_items(lines: list[CheckoutLine]) -> dict[int, int]:
     return items
 
 
+def _increment_counter() -> int | None:
+    """Add one to the counter row and return the new value, in one statement
+    (UPDATE … RETURNING, which SQLite ≥ 3.35 and PostgreSQL both have); None
+    while the row does not exist."""
+    table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE id = 1 RETURNING last")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _next_order_number() -> int:
     """The next number, unique and gap-free: the counter row stays locked by
     the UPDATE until the placement commits, so placements take numbers one at a
     time, and a placement that rolls back gives its number back."""
-    counter = OrderNumberCounter.objects.filter(pk=1)
-    if not counter.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                OrderNumberCounter.objects.create(pk=1, last=settings.LOJISTA_FIRST_ORDER_NUMBER)
-        except IntegrityError:
-            # Another first placement created the row while we looked: take the next one.
-            counter.update(last=F("last") + 1)
-    return counter.values_list("last", flat=True).get()
+    number = _increment_counter()
+    if number is not None:
+        return number
+    try:
+        with transaction.atomic():
+            OrderNumberCounter.objects.create(pk=1, last=settings.LOJISTA_FIRST_ORDER_NUMBER)
+            return settings.LOJISTA_FIRST_ORDER_NUMBER
+    except IntegrityError:
+        # Another first placement created the row while we looked: take the next one.
+        number = _increment_counter()
+        assert number is not None
+        return number
 
 
 def _order_from(checkout: Checkout, payment: Payment, payment_status: str, number: int) -> Order:
@@ -100,8 +104,8 @@ def _order_from(checkout: Checkout, payment: Payment, payment_status: str, numbe
     )
 
 
-def _lines_from(order: Order, lines: list[CheckoutLine]) -> None:
-    OrderLine.objects.bulk_create(
+def _lines_from(order: Order, lines: list[CheckoutLine]) -> list[OrderLine]:
+    return OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             variant_id=line.variant_id,
@@ -116,28 +120,55 @@ def _lines_from(order: Order, lines: list[CheckoutLine]) -> None:
     )
 
 
+def _placed_before(checkout: Checkout) -> tuple[Order, bool]:
+    """The order of a checkout that is no longer open, or why there is none."""
+    existing = Order.objects.filter(checkout=checkout).first()
+    if existing is not None:
+        return existing, False
+    status = Checkout.objects.filter(pk=checkout.pk).values_list("status", flat=True).get()
+    if status == Checkout.Status.COMPLETED:
+        raise CheckoutCompleted()
+    raise CheckoutOutdated()
+
+
+def _remember(order: Order, **related: list) -> None:
+    """Keep what the placement wrote as ``order``'s related objects (lines,
+    events), as prefetch_related would, so that showing the new order reads
+    nothing back."""
+    if not hasattr(order, "_prefetched_objects_cache"):
+        order._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    for name, objects in related.items():
+        queryset = getattr(order, name).all()
+        queryset._result_cache = objects
+        queryset._prefetch_done = True
+        order._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def order_place(*, checkout: Checkout, payment: Payment) -> tuple[Order, bool]:
     """Turn a checkout paid by ``payment`` into a Pending order; return it and
     whether it was created now. Idempotent: a checkout already placed returns
     its order (created False) and sells nothing again.
 
+    The database decides which placement wins: a conditional UPDATE turns
+    the open checkout into a completed one (ending any payment attempt's
+    claim), which the customer's request and a payment provider's webhook,
+    racing, cannot both do. The order copies ``checkout`` as given (with its
+    lines and shipping method): those never change once it has started.
+
     Raises CheckoutOutdated for an outdated checkout (CheckoutCompleted for one
     completed without an order), PaymentNotAccepted unless the payment succeeded or awaits an
     offline payment, and InsufficientStock if the units are gone (nothing changes)."""
     if payment.checkout_id != checkout.pk:
         raise ValueError("The payment belongs to another checkout.")
-    checkout = _lock_checkout(checkout)
-    # A separate statement, after the lock: under READ COMMITTED it sees an
-    # order committed by a placement we waited for (a join in the locking
-    # query would not).
-    existing = Order.objects.filter(checkout=checkout).first()
-    if existing is not None:
-        return existing, False
-    if checkout.status == Checkout.Status.COMPLETED:
-        raise CheckoutCompleted()
-    if checkout.status != Checkout.Status.OPEN:
-        raise CheckoutOutdated()
+    completed = Checkout.objects.filter(pk=checkout.pk, status=Checkout.Status.OPEN).update(
+        status=Checkout.Status.COMPLETED,
+        payment_attempt_key="",
+        payment_attempt_until=None,
+        updated_at=timezone.now(),
+    )
+    if not completed:
+        return _placed_before(checkout)
     payment_status = PAYMENT_STATUS_OF.get(payment.status)
     if payment_status is None:
         raise PaymentNotAccepted()
@@ -146,13 +177,14 @@ def order_place(*, checkout: Checkout, payment: Payment) -> tuple[Order, bool]:
     stock_commit(key=checkout.reservation_key, items=_sold_items(lines))
     # Taken as late as possible: the counter row is locked until commit.
     order = _order_from(checkout, payment, payment_status, _next_order_number())
-    _lines_from(order, lines)
-    OrderEvent.objects.create(order=order, type=OrderEvent.Type.PLACED, to_status=OrderStatus.PENDING)
-
-    Checkout.objects.filter(pk=checkout.pk).update(status=Checkout.Status.COMPLETED)
+    order_lines = _lines_from(order, lines)
     if checkout.cart is not None:
         cart_mark_converted(cart=checkout.cart)
-    order_placed.send(sender=Order, order=order)
+    events = [OrderEvent(order=order, type=OrderEvent.Type.PLACED, to_status=OrderStatus.PENDING)]
+    # Receivers queue the emails and add their "email queued" entries to the timeline.
+    order_placed.send(sender=Order, order=order, events=events)
+    OrderEvent.objects.bulk_create(events)
+    _remember(order, lines=order_lines, events=events)
     return order, True
 
 

@@ -1,7 +1,9 @@
 """Signals sent by the order services *inside* their transaction, so that a
 receiver's writes (an outbox email, say) commit or roll back with the change.
 
-- ``order_placed(order)``: a new order.
+- ``order_placed(order, events)``: a new order. A receiver may append
+  unsaved OrderEvents to ``events`` (a list, absent when a test sends the
+  signal by hand): the placement writes them with its own in one INSERT.
 - ``order_status_changed(order, event, notify)``: a status change; ``event``
   is its OrderEvent, ``notify`` whether the customer should be told.
 """

@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from lojista.payments.models import Payment
+from lojista.payments.models import Payment, Refund
+
+REFUND_FIELDS = ("created_at", "amount", "currency", "status", "reference", "reason", "error_message")
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    fields = REFUND_FIELDS
+    readonly_fields = REFUND_FIELDS
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Payment)
@@ -13,6 +26,7 @@ class PaymentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     exclude = ["client_secret"]
     list_select_related = ["checkout"]
+    inlines = [RefundInline]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from lojista.payments.errors import PaymentGatewayUnavailable
-from lojista.payments.models import Payment
+from lojista.payments.models import Payment, Refund
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,10 @@ class Gateway(Protocol):
 
     def charge(self, *, payment: Payment, payment_token: str | None) -> ChargeResult: ...
 
-    def refund(self, *, payment: Payment) -> None: ...
+    def refund(self, *, payment: Payment, refund: Refund) -> str:
+        """Give ``refund.amount`` of ``payment`` back; the provider's reference
+        for the refund. ``refund.pk`` is the provider's idempotency key."""
+        ...
 
 
 def decline_message(code: str, fallback: str = "") -> str:
@@ -79,8 +82,9 @@ class OfflineGateway:
     def charge(self, *, payment: Payment, payment_token: str | None) -> ChargeResult:
         return ChargeResult(status="awaiting")
 
-    def refund(self, *, payment: Payment) -> None:
+    def refund(self, *, payment: Payment, refund: Refund) -> str:
         """Nothing was taken through the app, so nothing is sent back."""
+        return ""
 
 
 class TestGateway:
@@ -97,8 +101,9 @@ class TestGateway:
             return declined("card_declined")
         return declined("invalid_token")
 
-    def refund(self, *, payment: Payment) -> None:
+    def refund(self, *, payment: Payment, refund: Refund) -> str:
         """Fake money goes back without anyone to tell."""
+        return f"test_re_{uuid.uuid4().hex}"
 
 
 # Stripe counts amounts in the currency's smallest unit; for most currencies
@@ -153,17 +158,21 @@ class StripeGateway:
             raise self._unavailable(error) from error
         return intent_outcome(intent.to_dict())
 
-    def refund(self, *, payment: Payment) -> None:
+    def refund(self, *, payment: Payment, refund: Refund) -> str:
+        """A charge refunded already (from Stripe's dashboard, say) counts as
+        refunded, without a reference of ours."""
         try:
-            self._client().v1.refunds.create(
-                {"payment_intent": payment.reference},
-                {"idempotency_key": f"refund:{payment.pk}"},
+            answer = self._client().v1.refunds.create(
+                {"payment_intent": payment.reference, "amount": minor_units(refund.amount, refund.currency)},
+                {"idempotency_key": f"refund:{refund.pk}"},
             )
         except stripe.InvalidRequestError as error:
             if error.code != "charge_already_refunded":
                 raise self._unavailable(error) from error
+            return ""
         except stripe.StripeError as error:
             raise self._unavailable(error) from error
+        return answer.id
 
     def _client(self) -> stripe.StripeClient:
         return stripe.StripeClient(

@@ -53,3 +53,38 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.amount} {self.currency} ({self.status})"
+
+
+class Refund(models.Model):
+    """Money given back through the gateway that took it: one row per
+    refund, written before the provider is asked (``pending``) and completed
+    with its answer, so a refund the provider never confirmed is visible and
+    can be asked again (with the same idempotency key: the row's id)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The gateway's id for the refund (a Stripe Refund id); empty until it answers.
+    reference = models.CharField(max_length=255, blank=True)
+    # Why the money went back, for staff: a short code and the circumstances.
+    reason = models.CharField(_("reason"), max_length=255)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.amount} {self.currency} of {self.payment_id} ({self.status})"

@@ -21,9 +21,14 @@ from django.utils.translation import gettext as _
 from lojista.checkout.models import Checkout
 from lojista.checkout.selectors import enabled_payment_methods
 from lojista.core.errors import InvalidInput
-from lojista.payments.errors import IdempotencyKeyReused, InvalidWebhookSignature, PaymentNotRefundable
+from lojista.payments.errors import (
+    IdempotencyKeyReused,
+    InvalidWebhookSignature,
+    PaymentGatewayUnavailable,
+    PaymentNotRefundable,
+)
 from lojista.payments.gateways import ChargeResult, gateway_for, intent_outcome
-from lojista.payments.models import Payment
+from lojista.payments.models import Payment, Refund
 from lojista.payments.signals import payment_succeeded
 
 logger = logging.getLogger(__name__)
@@ -58,14 +63,8 @@ def payment_start(
         _check_enabled(gateway)
         try:
             with transaction.atomic():
-                payment = Payment.objects.create(
-                    checkout=checkout,
-                    gateway=gateway,
-                    amount=checkout.total,
-                    currency=checkout.currency,
-                    idempotency_key=idempotency_key,
-                    request_hash=request_hash,
-                )
+                payment = _new_payment(checkout, gateway, idempotency_key, request_hash)
+                payment.save(force_insert=True)
                 created = True
         except IntegrityError:
             payment = Payment.objects.filter(checkout=checkout, idempotency_key=idempotency_key).first()
@@ -74,6 +73,37 @@ def payment_start(
     if not created and payment.request_hash != request_hash:
         raise IdempotencyKeyReused()
     return payment, created
+
+
+def payment_create(
+    *, checkout: Checkout, gateway: str, idempotency_key: str, request_hash: str
+) -> tuple[Payment, bool]:
+    """payment_start for a caller that has just read the checkout's payments
+    and found none with this key (checkout completion): one INSERT. Called
+    outside any transaction, where a twin request's INSERT losing the unique
+    constraint's race aborts nothing, and the winner's row is returned."""
+    _refuse_inside_transaction("payment_create")
+    _check_enabled(gateway)
+    payment = _new_payment(checkout, gateway, idempotency_key, request_hash)
+    try:
+        payment.save(force_insert=True)
+    except IntegrityError:
+        return payment_start(
+            checkout=checkout, gateway=gateway, idempotency_key=idempotency_key, request_hash=request_hash
+        )
+    return payment, True
+
+
+def _new_payment(checkout: Checkout, gateway: str, idempotency_key: str, request_hash: str) -> Payment:
+    """An attempt for the checkout's server-computed total."""
+    return Payment(
+        checkout=checkout,
+        gateway=gateway,
+        amount=checkout.total,
+        currency=checkout.currency,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+    )
 
 
 def _check_enabled(gateway: str) -> None:
@@ -91,7 +121,7 @@ def payment_execute(*, payment: Payment, payment_token: str | None) -> Payment:
         return payment
     payment_token_check(gateway=payment.gateway, payment_token=payment_token)
     result = gateway_for(payment.gateway).charge(payment=payment, payment_token=payment_token)
-    return _record(payment_id=payment.pk, result=result)
+    return _record(payment=payment, result=result)
 
 
 def payment_token_check(*, gateway: str, payment_token: str | None) -> None:
@@ -103,38 +133,94 @@ def payment_token_check(*, gateway: str, payment_token: str | None) -> None:
         raise InvalidInput.field("payment_token", message)
 
 
-@transaction.atomic
-def _record(*, payment_id: uuid.UUID, result: ChargeResult) -> Payment:
+def _record(*, payment: Payment, result: ChargeResult) -> Payment:
     """Write the gateway's answer, unless money was already taken: a webhook
-    may have recorded the success first, and a late answer must not undo it."""
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    if payment.status in _SETTLED_STATUSES:
-        return payment
-    payment.status = result.status
-    payment.reference = result.reference or payment.reference
-    payment.client_secret = result.client_secret or payment.client_secret
-    payment.error_code = result.error_code
-    payment.error_message = result.error_message
-    payment.save()
+    may have recorded the success first, and a late answer must not undo it.
+    One conditional UPDATE, atomic on its own; a payment settled meanwhile
+    is read back as it is."""
+    changes: dict[str, Any] = {
+        "status": result.status,
+        "error_code": result.error_code,
+        "error_message": result.error_message,
+        "updated_at": timezone.now(),
+    }
+    if result.reference:
+        changes["reference"] = result.reference
+    if result.client_secret:
+        changes["client_secret"] = result.client_secret
+    unsettled = Payment.objects.filter(pk=payment.pk).exclude(status__in=_SETTLED_STATUSES)
+    if not unsettled.update(**changes):
+        return Payment.objects.get(pk=payment.pk)
+    for field, value in changes.items():
+        setattr(payment, field, value)
     return payment
 
 
-def payment_refund(*, payment: Payment) -> Payment:
-    """Give the money back: a succeeded payment through its gateway, an
-    awaited (offline) one is just marked. Refunding twice refunds once."""
+@transaction.atomic
+def refund_open(*, payment: Payment, reason: str) -> Refund | None:
+    """Decide to give ``payment``'s money back and record it: the Refund
+    to send (pending), or None when there is nothing to send (an offline
+    payment awaited, which is just marked refunded, or one refunded already).
+    A pending or failed refund of the payment is returned again rather than
+    opened twice. Runs in the caller's transaction (cancelling an order, say):
+    send it with refund_execute once that has committed. Raises
+    PaymentNotRefundable for a payment that took no money."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == Payment.Status.REFUNDED:
+        return None
+    if payment.status == Payment.Status.AWAITING:
+        _mark_refunded(payment)
+        return None
+    if payment.status != Payment.Status.SUCCEEDED:
+        raise PaymentNotRefundable()
+    unfinished = payment.refunds.exclude(status=Refund.Status.SUCCEEDED).order_by("created_at").first()
+    if unfinished is not None:
+        return unfinished
+    return Refund.objects.create(
+        payment=payment, amount=payment.amount, currency=payment.currency, reason=reason[:255]
+    )
+
+
+def _mark_refunded(payment: Payment) -> None:
+    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.REFUNDED, updated_at=timezone.now())
+
+
+def refund_execute(*, refund: Refund) -> Refund:
+    """Send ``refund`` through its payment's gateway, outside any transaction,
+    and record the answer: succeeded (the payment becomes refunded) or failed,
+    with PaymentGatewayUnavailable raised so the caller may try again later
+    (the provider sees the same idempotency key)."""
+    payment = refund.payment
     gateway = gateway_for(payment.gateway)
     if gateway.remote:
+        _refuse_inside_transaction("refund_execute")
+    try:
+        reference = gateway.refund(payment=payment, refund=refund)
+    except PaymentGatewayUnavailable as error:
+        Refund.objects.filter(pk=refund.pk).update(
+            status=Refund.Status.FAILED, error_message=str(error.message), updated_at=timezone.now()
+        )
+        raise
+    with transaction.atomic():
+        Refund.objects.filter(pk=refund.pk).update(
+            status=Refund.Status.SUCCEEDED, reference=reference, error_message="", updated_at=timezone.now()
+        )
+        _mark_refunded(payment)
+    refund.refresh_from_db()
+    return refund
+
+
+def payment_refund(*, payment: Payment, reason: str) -> Payment:
+    """Give the whole payment back now (refund_open, then refund_execute) and
+    return it refunded: a succeeded payment through its gateway, with a
+    Refund recorded; an awaited (offline) one is just marked. Refunding twice
+    refunds once. Call it after the transaction that decided it commits."""
+    if gateway_for(payment.gateway).remote:
         _refuse_inside_transaction("payment_refund")
-    payment = Payment.objects.get(pk=payment.pk)
-    if payment.status == Payment.Status.REFUNDED:
-        return payment
-    if payment.status not in (Payment.Status.SUCCEEDED, Payment.Status.AWAITING):
-        raise PaymentNotRefundable()
-    if payment.status == Payment.Status.SUCCEEDED:
-        gateway.refund(payment=payment)
-    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.REFUNDED, updated_at=timezone.now())
-    payment.refresh_from_db()
-    return payment
+    refund = refund_open(payment=payment, reason=reason)
+    if refund is not None:
+        refund_execute(refund=refund)
+    return Payment.objects.get(pk=payment.pk)
 
 
 def payment_for_reference(reference: str) -> Payment | None:
@@ -169,7 +255,7 @@ def stripe_event_handle(*, event: dict[str, Any]) -> Payment | None:
     if payment is None:
         logger.info("Stripe event %s for unknown PaymentIntent %s ignored", event["id"], intent["id"])
         return None
-    payment = _record(payment_id=payment.pk, result=intent_outcome(intent))
+    payment = _record(payment=payment, result=intent_outcome(intent))
     if event["type"] == "payment_intent.succeeded" and payment.status == Payment.Status.SUCCEEDED:
         payment_succeeded.send(sender=Payment, payment=payment)
     return payment

@@ -124,3 +124,93 @@ def test_twenty_taps_with_one_key_make_one_order_and_one_payment(live_server):
     assert Order.objects.count() == 1
     assert Payment.objects.count() == 1
     assert Stock.objects.get(variant=mug).quantity == 4
+
+
+def checkout_ready(base: str, variant_id: int) -> str:
+    """A guest checkout of one unit of ``variant_id``, through the API; its id."""
+    _, cart = call(base, "POST", "/api/v1/carts")
+    call(base, "POST", f"/api/v1/carts/{cart['token']}/lines", {"variant_id": variant_id, "quantity": 1})
+    _, checkout = call(
+        base,
+        "POST",
+        f"/api/v1/carts/{cart['token']}/checkout",
+        {"email": "buyer@example.com", "shipping_address": ADDRESS, "shipping_method": "standard"},
+    )
+    return checkout["id"]
+
+
+def eight_taps_with_their_own_keys(base: str, checkout_id: str, body: dict) -> list[tuple[int, dict]]:
+    """A client that makes a new Idempotency-Key per tap, tapped 8 times at once."""
+    return run_together(
+        8,
+        lambda _: call(
+            base,
+            "POST",
+            f"/api/v1/checkouts/{checkout_id}/complete",
+            body,
+            {"Idempotency-Key": str(uuid.uuid4())},
+        ),
+    )
+
+
+def assert_one_order_and_the_others_refused(results: list[tuple[int, dict]]) -> None:
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [409] * 7, results
+    number = Order.objects.get().number
+    for status, body in results:
+        if status == 409:
+            assert body["code"] in ("payment_in_progress", "checkout_completed"), body
+            if body["code"] == "checkout_completed":
+                assert body["details"]["order_number"] == number
+
+
+def test_eight_taps_with_their_own_keys_charge_the_test_card_once(live_server):
+    open_shop()
+    mug = variant_with_stock(5)
+    checkout_id = checkout_ready(live_server.url, mug.pk)
+
+    results = eight_taps_with_their_own_keys(
+        live_server.url, checkout_id, {"payment_method": "test", "payment_token": "tok_visa"}
+    )
+
+    assert_one_order_and_the_others_refused(results)
+    # A payment row is written only once the attempt holds the checkout, just
+    # before the gateway is called: one row, one charge.
+    assert list(Payment.objects.values_list("status", flat=True)) == ["succeeded"]
+    assert Order.objects.get().payment == Payment.objects.get()
+    assert Stock.objects.get(variant=mug).quantity == 4
+
+
+def test_eight_taps_with_their_own_keys_charge_stripe_once(live_server, fake_stripe):
+    open_shop()
+    mug = variant_with_stock(5)
+    checkout_id = checkout_ready(live_server.url, mug.pk)
+
+    results = eight_taps_with_their_own_keys(
+        live_server.url, checkout_id, {"payment_method": "stripe", "payment_token": "pm_card_visa"}
+    )
+
+    assert_one_order_and_the_others_refused(results)
+    created = [r for r in fake_stripe.requests if r.method == "POST" and r.path == "/v1/payment_intents"]
+    assert len(created) == 1
+    assert [intent["status"] for intent in fake_stripe.intents.values()] == ["succeeded"]
+    assert fake_stripe.refunds == []
+    assert Payment.objects.get().status == "succeeded"
+
+
+def test_a_tap_racing_a_paid_attempt_is_told_of_the_order_afterwards(live_server):
+    open_shop()
+    checkout_id = checkout_ready(live_server.url, variant_with_stock(5).pk)
+    body = {"payment_method": "test", "payment_token": "tok_visa"}
+    eight_taps_with_their_own_keys(live_server.url, checkout_id, body)
+
+    status, answer = call(
+        live_server.url,
+        "POST",
+        f"/api/v1/checkouts/{checkout_id}/complete",
+        body,
+        {"Idempotency-Key": "one-more-tap"},
+    )
+
+    assert (status, answer["code"]) == (409, "checkout_completed")
+    assert answer["details"]["order_number"] == Order.objects.get().number

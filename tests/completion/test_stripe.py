@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 
 from lojista.orders.models import Order
-from lojista.payments.models import Payment
+from lojista.payments.models import Payment, Refund
 from tests.completion.shop import complete, new_cart, open_shop, start_checkout, variant_with_stock
 from tests.completion.test_concurrency import call, run_together
 
@@ -102,3 +102,29 @@ def test_the_webhook_racing_the_apps_request_places_one_order(api, fake_stripe, 
     assert statuses[1:] == [200, 200, 200]
     assert Order.objects.count() == 1
     assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_late_confirmation_of_a_payment_the_order_did_not_use_is_refunded_and_recorded(api, fake_stripe):
+    checkout, _ = awaiting_3ds(api)
+    first = Payment.objects.get()
+    # The customer gives up on 3-D Secure and pays with another card.
+    paid = complete(api, checkout["id"], key="k2", method="stripe", token="pm_card_visa")
+    assert paid.status_code == 201, paid.content
+    order = Order.objects.get()
+    # ...then confirms the first one after all: Stripe tells us it succeeded.
+    fake_stripe.confirm(first.reference)
+
+    assert deliver(api, fake_stripe, first.reference).status_code == 200
+
+    first.refresh_from_db()
+    assert first.status == "refunded"
+    [sent] = fake_stripe.refunds
+    assert sent["payment_intent"] == first.reference
+    [refund] = Refund.objects.all()
+    assert (refund.payment, refund.amount, refund.currency) == (first, first.amount, "EUR")
+    assert (refund.status, refund.reference) == ("succeeded", sent["id"])
+    assert str(order.number) in refund.reason
+    assert Order.objects.get().payment.reference != first.reference
+    again = complete(api, checkout["id"], key="k3", method="stripe", token="pm_card_visa")
+    assert (again.status_code, again.json()["details"]["order_number"]) == (409, order.number)

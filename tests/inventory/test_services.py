@@ -52,7 +52,7 @@ def test_reserve_refuses_units_held_by_others_and_changes_nothing(make_variant):
     stock_reserve(key="checkout:other", items={shirt.pk: 4}, expires_at=in_minutes(15))
     stock_reserve(key="checkout:1", items={hat.pk: 1}, expires_at=in_minutes(15))
 
-    with pytest.raises(InsufficientStock) as caught:
+    with pytest.raises(InsufficientStock) as caught, transaction.atomic():
         stock_reserve(key="checkout:1", items={shirt.pk: 2, hat.pk: 5}, expires_at=in_minutes(15))
 
     assert caught.value.status == 409
@@ -65,7 +65,7 @@ def test_reserve_refuses_units_held_by_others_and_changes_nothing(make_variant):
 def test_reserve_lists_every_short_line(make_variant):
     shirt, hat = make_variant(1), make_variant(None)
 
-    with pytest.raises(InsufficientStock) as caught:
+    with pytest.raises(InsufficientStock) as caught, transaction.atomic():
         stock_reserve(key="checkout:1", items={hat.pk: 1, shirt.pk: 2}, expires_at=in_minutes(15))
 
     assert caught.value.details["lines"] == [
@@ -103,7 +103,7 @@ def test_reserve_skips_untracked_variants(make_variant):
 def test_reserve_of_an_unknown_variant_is_not_found(make_variant):
     shirt = make_variant(5)
 
-    with pytest.raises(VariantNotFound) as caught:
+    with pytest.raises(VariantNotFound) as caught, transaction.atomic():
         stock_reserve(key="checkout:1", items={shirt.pk: 1, 999_999: 1}, expires_at=in_minutes(15))
 
     assert (caught.value.status, caught.value.code) == (404, "not_found")
@@ -115,7 +115,7 @@ def test_reserve_of_an_unknown_variant_is_not_found(make_variant):
 def test_reserve_refuses_quantities_below_one(make_variant, quantity):
     shirt = make_variant(5)
 
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput), transaction.atomic():
         stock_reserve(key="checkout:1", items={shirt.pk: quantity}, expires_at=in_minutes(15))
 
 
@@ -125,10 +125,10 @@ def test_reserve_takes_the_same_number_of_queries_for_one_or_many_items(
     one = make_variant(5)
     many = [make_variant(5) for _ in range(6)]
 
-    # savepoint, variants, lock, others' holds, delete, insert, release savepoint
-    with django_assert_num_queries(7):
+    # variants, lock, others' holds, delete, insert: in the caller's transaction, no savepoint
+    with django_assert_num_queries(5):
         stock_reserve(key="checkout:1", items={one.pk: 1}, expires_at=in_minutes(15))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         stock_reserve(key="checkout:2", items={v.pk: 1 for v in many}, expires_at=in_minutes(15))
 
 
@@ -168,7 +168,7 @@ def test_commit_after_an_expired_reservation_fails_if_someone_else_holds_the_uni
     stock_reserve(key="checkout:1", items={shirt.pk: 2}, expires_at=in_minutes(-5))
     stock_reserve(key="checkout:2", items={shirt.pk: 1}, expires_at=in_minutes(15))
 
-    with pytest.raises(InsufficientStock) as caught:
+    with pytest.raises(InsufficientStock) as caught, transaction.atomic():
         stock_commit(key="checkout:1", items={shirt.pk: 2})
 
     assert caught.value.details["lines"] == [{"variant_id": shirt.pk, "requested": 2, "available": 1}]
@@ -179,7 +179,7 @@ def test_commit_after_an_expired_reservation_fails_if_someone_else_holds_the_uni
 def test_commit_short_on_one_variant_sells_nothing(make_variant):
     shirt, hat = make_variant(5), make_variant(1)
 
-    with pytest.raises(InsufficientStock):
+    with pytest.raises(InsufficientStock), transaction.atomic():
         stock_commit(key="order:1", items={shirt.pk: 1, hat.pk: 2})
 
     assert (on_hand(shirt), on_hand(hat)) == (5, 1)
@@ -197,7 +197,7 @@ def test_commit_skips_untracked_variants(make_variant):
 def test_commit_of_an_unknown_variant_is_not_found(make_variant):
     shirt = make_variant(5)
 
-    with pytest.raises(VariantNotFound):
+    with pytest.raises(VariantNotFound), transaction.atomic():
         stock_commit(key="order:1", items={shirt.pk: 1, 999_999: 1})
 
     assert on_hand(shirt) == 5
@@ -206,7 +206,11 @@ def test_commit_of_an_unknown_variant_is_not_found(make_variant):
 def test_commit_guards_with_its_conditional_update_even_if_the_check_were_skipped(make_variant):
     shirt = make_variant(1)
 
-    with mock.patch.object(services, "_lock_and_check"), pytest.raises(InsufficientStock) as caught:
+    with (
+        mock.patch.object(services, "_lock_and_check"),
+        pytest.raises(InsufficientStock) as caught,
+        transaction.atomic(),
+    ):
         stock_commit(key="order:1", items={shirt.pk: 2})
 
     assert caught.value.details["lines"] == [{"variant_id": shirt.pk, "requested": 2, "available": 1}]
@@ -219,10 +223,10 @@ def test_commit_takes_the_same_number_of_queries_for_one_or_many_items(
     one = make_variant(5)
     many = [make_variant(5) for _ in range(6)]
 
-    # savepoint, variants, lock, others' holds, update, delete, release savepoint
-    with django_assert_num_queries(7):
+    # variants, lock, others' holds, update, delete: in the caller's transaction, no savepoint
+    with django_assert_num_queries(5):
         stock_commit(key="order:1", items={one.pk: 1})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         stock_commit(key="order:2", items={v.pk: 1 for v in many})
 
 

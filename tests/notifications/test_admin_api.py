@@ -23,10 +23,10 @@ def put_settings(api, headers, **changes):
     return api.put(SETTINGS_URL, body, content_type="application/json", headers=headers)
 
 
-def test_settings_start_empty_and_are_saved(api, staff_headers):
-    assert api.get(SETTINGS_URL, headers=staff_headers).json()["order_notification_emails"] == []
+def test_settings_start_empty_and_are_saved(api, owner_headers):
+    assert api.get(SETTINGS_URL, headers=owner_headers).json()["order_notification_emails"] == []
 
-    response = put_settings(api, staff_headers)
+    response = put_settings(api, owner_headers)
 
     assert response.status_code == 200
     assert response.json()["order_notification_emails"] == ["ana@loja.example", "bia@loja.example"]
@@ -38,10 +38,10 @@ def test_settings_start_empty_and_are_saved(api, staff_headers):
     )
 
 
-def test_an_invalid_notification_address_is_refused_and_named(api, staff_headers):
-    put_settings(api, staff_headers)
+def test_an_invalid_notification_address_is_refused_and_named(api, owner_headers):
+    put_settings(api, owner_headers)
 
-    response = put_settings(api, staff_headers, order_notification_emails=["ok@loja.example", "ana@@loja"])
+    response = put_settings(api, owner_headers, order_notification_emails=["ok@loja.example", "ana@@loja"])
 
     assert response.status_code == 422
     assert "ana@@loja" in response.json()["details"]["fields"]["order_notification_emails"][0]
@@ -49,16 +49,17 @@ def test_an_invalid_notification_address_is_refused_and_named(api, staff_headers
 
 
 @pytest.mark.parametrize(("field", "value"), [("sender_email", "nope"), ("logo_url", "javascript:alert(1)")])
-def test_an_invalid_sender_or_logo_is_refused(api, staff_headers, field, value):
-    response = put_settings(api, staff_headers, **{field: value})
+def test_an_invalid_sender_or_logo_is_refused(api, owner_headers, field, value):
+    response = put_settings(api, owner_headers, **{field: value})
 
     assert response.status_code == 422
     assert field in response.json()["details"]["fields"]
 
 
-def test_settings_are_for_staff_only(api, customer_headers):
+def test_settings_are_for_the_owner_only(api, customer_headers, staff_headers):
     assert api.get(SETTINGS_URL).status_code == 401
     assert put_settings(api, customer_headers).status_code == 403
+    assert put_settings(api, staff_headers).status_code == 403
 
 
 def test_staff_email_a_customer_about_an_order(

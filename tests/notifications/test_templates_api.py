@@ -27,10 +27,10 @@ def preview(api, headers, url=URL, **body):
     return api.post(f"{url}/preview", body, content_type="application/json", headers=headers)
 
 
-def test_the_list_shows_every_email_in_every_language_shipped_or_overridden(api, staff_headers):
-    put(api, staff_headers)
+def test_the_list_shows_every_email_in_every_language_shipped_or_overridden(api, owner_headers):
+    put(api, owner_headers)
 
-    response = api.get("/api/v1/admin/email-templates", headers=staff_headers)
+    response = api.get("/api/v1/admin/email-templates", headers=owner_headers)
 
     assert response.status_code == 200
     rows = {(row["kind"], row["language"]): row for row in response.json()}
@@ -44,13 +44,13 @@ def test_the_list_shows_every_email_in_every_language_shipped_or_overridden(api,
     assert "{% blocktrans" in rows["order_confirmation", "pt-br"]["subject"]
 
 
-def test_saving_and_resetting_a_template(api, staff_headers, staff):
-    response = put(api, staff_headers, url="/api/v1/admin/email-templates/order_confirmation/pt-BR")
+def test_saving_and_resetting_a_template(api, owner_headers, owner):
+    response = put(api, owner_headers, url="/api/v1/admin/email-templates/order_confirmation/pt-BR")
     assert response.status_code == 200
     assert (response.json()["language"], response.json()["overridden"]) == ("pt-br", True)
-    assert EmailTemplate.objects.get().updated_by == staff
+    assert EmailTemplate.objects.get().updated_by == owner
 
-    response = api.delete("/api/v1/admin/email-templates/order_confirmation/pt-br", headers=staff_headers)
+    response = api.delete("/api/v1/admin/email-templates/order_confirmation/pt-br", headers=owner_headers)
 
     assert response.status_code == 200
     assert response.json()["overridden"] is False
@@ -72,8 +72,8 @@ def test_saving_and_resetting_a_template(api, staff_headers, staff):
         ("body_text", "{{ order.__class__ }}", "underscore"),
     ],
 )
-def test_a_template_using_what_is_not_allowed_is_refused(api, staff_headers, field, source, says):
-    response = put(api, staff_headers, **{field: source})
+def test_a_template_using_what_is_not_allowed_is_refused(api, owner_headers, field, source, says):
+    response = put(api, owner_headers, **{field: source})
 
     assert response.status_code == 422
     body = response.json()
@@ -82,24 +82,26 @@ def test_a_template_using_what_is_not_allowed_is_refused(api, staff_headers, fie
     assert not EmailTemplate.objects.exists()
 
 
-def test_an_unknown_kind_or_language_is_not_found(api, staff_headers):
-    assert put(api, staff_headers, url="/api/v1/admin/email-templates/test/en").status_code == 404
+def test_an_unknown_kind_or_language_is_not_found(api, owner_headers):
+    assert put(api, owner_headers, url="/api/v1/admin/email-templates/test/en").status_code == 404
     assert (
-        put(api, staff_headers, url="/api/v1/admin/email-templates/order_confirmation/fr").status_code == 404
+        put(api, owner_headers, url="/api/v1/admin/email-templates/order_confirmation/fr").status_code == 404
     )
 
 
-def test_templates_are_for_staff_only(api, customer_headers):
+def test_templates_are_for_the_owner_only(api, customer_headers, staff_headers):
     assert api.get("/api/v1/admin/email-templates").status_code == 401
     assert api.get("/api/v1/admin/email-templates", headers=customer_headers).status_code == 403
     assert put(api, customer_headers).status_code == 403
+    assert api.get("/api/v1/admin/email-templates", headers=staff_headers).status_code == 403
+    assert put(api, staff_headers).status_code == 403
 
 
-def test_preview_renders_the_saved_template_on_a_real_order(api, staff_headers):
+def test_preview_renders_the_saved_template_on_a_real_order(api, owner_headers):
     order = make_order()
-    put(api, staff_headers)
+    put(api, owner_headers)
 
-    response = preview(api, staff_headers, order_number=order.number)
+    response = preview(api, owner_headers, order_number=order.number)
 
     assert response.status_code == 200
     body = response.json()
@@ -108,12 +110,12 @@ def test_preview_renders_the_saved_template_on_a_real_order(api, staff_headers):
     assert "<p>Hello ANA SOUZA</p>" in body["html"]
 
 
-def test_preview_of_the_shipped_template_and_of_a_draft(api, staff_headers):
+def test_preview_of_the_shipped_template_and_of_a_draft(api, owner_headers):
     order = make_order()
 
-    shipped = preview(api, staff_headers, order_number=order.number).json()
-    draft = preview(api, staff_headers, order_number=order.number, subject="Draft {{ order.total }}").json()
-    broken = preview(api, staff_headers, subject="{% debug %}")
+    shipped = preview(api, owner_headers, order_number=order.number).json()
+    draft = preview(api, owner_headers, order_number=order.number, subject="Draft {{ order.total }}").json()
+    broken = preview(api, owner_headers, subject="{% debug %}")
 
     assert shipped["subject"] == f"Order #{order.number} confirmed"
     assert draft["subject"] == "Draft 65.00 EUR"
@@ -121,19 +123,19 @@ def test_preview_of_the_shipped_template_and_of_a_draft(api, staff_headers):
     assert broken.status_code == 422
 
 
-def test_preview_without_an_order_uses_a_sample_and_an_unknown_order_is_not_found(api, staff_headers):
-    assert preview(api, staff_headers).json()["subject"] == "Order #1001 confirmed"
-    assert preview(api, staff_headers, order_number=999999).status_code == 404
+def test_preview_without_an_order_uses_a_sample_and_an_unknown_order_is_not_found(api, owner_headers):
+    assert preview(api, owner_headers).json()["subject"] == "Order #1001 confirmed"
+    assert preview(api, owner_headers, order_number=999999).status_code == 404
 
 
-def test_a_template_cannot_reach_settings_or_call_methods(api, staff_headers):
+def test_a_template_cannot_reach_settings_or_call_methods(api, owner_headers):
     order = make_order()
     source = (
         "[{{ settings.SECRET_KEY }}][{{ request.user }}][{{ order.save }}][{{ order.delete }}]"
         "[{{ order.lines.0.delete }}][{{ order.refresh_from_db }}][{{ order.lines.count }}]"
     )
 
-    response = preview(api, staff_headers, order_number=order.number, body_text=source)
+    response = preview(api, owner_headers, order_number=order.number, body_text=source)
 
     assert response.status_code == 200
     assert response.json()["text"] == "[][][][][][][]\n"
@@ -162,41 +164,41 @@ def test_the_context_holds_only_plain_data():
     assert kinds <= {"str", "int", "bool", "datetime", "NoneType"}
 
 
-def test_html_escapes_what_customers_typed(api, staff_headers):
+def test_html_escapes_what_customers_typed(api, owner_headers):
     order = make_order(shipping_address={"name": "<script>alert(1)</script>", "line1": "x"})
 
-    html = preview(api, staff_headers, order_number=order.number).json()["html"]
-    text = preview(api, staff_headers, order_number=order.number).json()["text"]
+    html = preview(api, owner_headers, order_number=order.number).json()["html"]
+    text = preview(api, owner_headers, order_number=order.number).json()["text"]
 
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Hello <script>alert(1)</script>," in text  # plain text is not HTML
 
 
-def test_a_test_send_goes_to_the_staff_member_marked_as_a_test(
-    api, staff_headers, smtp, django_capture_on_commit_callbacks
+def test_a_test_send_goes_to_the_owner_marked_as_a_test(
+    api, owner_headers, smtp, django_capture_on_commit_callbacks
 ):
     order = make_order()
-    put(api, staff_headers)
+    put(api, owner_headers)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(
             f"{URL}/test-send",
             {"order_number": order.number},
             content_type="application/json",
-            headers=staff_headers,
+            headers=owner_headers,
         )
 
     assert response.status_code == 202
     assert response.json()["kind"] == "test"
     [received] = smtp.received
-    assert received.rcpt_tos == ["staff@example.com"]
+    assert received.rcpt_tos == ["owner@example.com"]
     assert received.subject == f"[Test] Thanks for order #{order.number}"
     assert not order.events.filter(type__startswith="email").exists()
 
 
-def test_a_test_send_to_an_invalid_address_is_refused(api, staff_headers):
+def test_a_test_send_to_an_invalid_address_is_refused(api, owner_headers):
     response = api.post(
-        f"{URL}/test-send", {"to": "not an address"}, content_type="application/json", headers=staff_headers
+        f"{URL}/test-send", {"to": "not an address"}, content_type="application/json", headers=owner_headers
     )
 
     assert response.status_code == 422

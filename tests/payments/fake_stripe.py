@@ -207,7 +207,7 @@ class FakeStripe:
             "id": f"re_{uuid.uuid4().hex[:24]}",
             "object": "refund",
             "payment_intent": intent["id"],
-            "amount": intent["amount"],
+            "amount": int(params.get("amount", intent["amount"])),
             "status": "succeeded",
         }
         self.refunds.append(refund)

@@ -1,10 +1,11 @@
-"""payment_refund: money goes back once, through the gateway that took it."""
+"""payment_refund: money goes back once, through the gateway that took it,
+and each refund is recorded."""
 
 import pytest
 from django.db import transaction
 
 from lojista.payments.errors import PaymentGatewayUnavailable, PaymentNotRefundable
-from lojista.payments.models import Payment
+from lojista.payments.models import Payment, Refund
 from lojista.payments.services import payment_execute, payment_refund, payment_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,54 +27,73 @@ def paid(make_checkout):
 def test_a_stripe_payment_is_refunded_at_stripe_once(paid, fake_stripe):
     payment = paid("stripe", "pm_card_visa")
 
-    refunded = payment_refund(payment=payment)
-    again = payment_refund(payment=payment)
+    refunded = payment_refund(payment=payment, reason="test")
+    again = payment_refund(payment=payment, reason="test")
 
     assert (refunded.status, again.status) == ("refunded", "refunded")
     refunds = [r for r in fake_stripe.requests if r.path == "/v1/refunds"]
     assert len(refunds) == 1
-    assert refunds[0].params == {"payment_intent": payment.reference}
-    assert refunds[0].idempotency_key == f"refund:{payment.pk}"
+    assert refunds[0].params == {"payment_intent": payment.reference, "amount": "1250"}
+    [refund] = Refund.objects.all()
+    assert refunds[0].idempotency_key == f"refund:{refund.pk}"
     assert len(fake_stripe.refunds) == 1
+    assert (refund.payment, refund.amount, refund.currency) == (payment, payment.amount, "EUR")
+    assert (refund.status, refund.reference, refund.reason) == (
+        "succeeded",
+        fake_stripe.refunds[0]["id"],
+        "test",
+    )
 
 
 def test_a_payment_already_refunded_at_stripe_is_marked_refunded(paid, fake_stripe):
     payment = paid("stripe", "pm_card_visa")
     fake_stripe.intents[payment.reference]["refunded"] = True  # refunded from Stripe's dashboard
 
-    assert payment_refund(payment=payment).status == "refunded"
+    assert payment_refund(payment=payment, reason="test").status == "refunded"
 
 
 def test_an_awaited_offline_payment_is_just_marked_refunded(paid, fake_stripe):
     payment = paid("offline", None)
 
-    assert payment_refund(payment=payment).status == "refunded"
+    assert payment_refund(payment=payment, reason="test").status == "refunded"
     assert fake_stripe.requests == []
+    assert not Refund.objects.exists()  # no money was taken, so none goes back
 
 
 def test_a_declined_payment_cannot_be_refunded(paid):
     payment = paid("test", "tok_chargeDeclined")
 
     with pytest.raises(PaymentNotRefundable):
-        payment_refund(payment=payment)
+        payment_refund(payment=payment, reason="test")
 
     assert Payment.objects.get(pk=payment.pk).status == "declined"
 
 
-def test_stripe_unreachable_leaves_the_payment_succeeded(paid, fake_stripe):
+def test_stripe_unreachable_leaves_the_payment_succeeded_and_the_refund_failed(paid, fake_stripe, settings):
     payment = paid("stripe", "pm_card_visa")
-    fake_stripe.stop()
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
 
     with pytest.raises(PaymentGatewayUnavailable):
-        payment_refund(payment=payment)
+        payment_refund(payment=payment, reason="test")
 
     assert Payment.objects.get(pk=payment.pk).status == "succeeded"
+    failed = Refund.objects.get()
+    assert (failed.status, failed.reference) == ("failed", "")
+
+    settings.STRIPE_API_BASE = fake_stripe.url
+    assert payment_refund(payment=payment, reason="test").status == "refunded"
+    retried = Refund.objects.get()  # the same refund, asked again with its idempotency key
+    assert (retried.pk, retried.status, retried.reference) == (
+        failed.pk,
+        "succeeded",
+        fake_stripe.refunds[0]["id"],
+    )
 
 
 def test_a_stripe_refund_refuses_to_run_inside_a_transaction(paid, fake_stripe):
     payment = paid("stripe", "pm_card_visa")
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        payment_refund(payment=payment)
+        payment_refund(payment=payment, reason="test")
 
     assert fake_stripe.refunds == []

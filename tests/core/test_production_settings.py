@@ -1,0 +1,136 @@
+"""Production settings read from the environment: HTTPS (redirect and HSTS)
+and the file email backend's directory. `check --deploy` and one email URL run
+in a real process; the other cases execute lojista/settings.py in this one
+with the environment set (the same code, a tenth of the time)."""
+
+import os
+import runpy
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Whatever the developer's or CI's environment sets that these tests decide.
+DECIDED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "ENV_FILE", "DJANGO_SETTINGS_MODULE", "EMAIL_URL"}
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in DECIDED and not k.startswith("SECURE_")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lojista.settings",
+            "ENV_FILE": os.devnull,
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "shop.example",
+            **overrides,
+        }
+    )
+    return env
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def settings_of(env: dict[str, str], *names: str) -> dict:
+    """``names`` as lojista/settings.py sets them under ``env``."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in set(os.environ) - set(env):
+            patch.delenv(name)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        values = runpy.run_path(str(ROOT / "lojista" / "settings.py"))
+    return {name: values.get(name) for name in names}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_https_is_on_by_default_when_debug_is_off():
+    values = settings_of(
+        production_env(), "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER"
+    )
+
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
+    assert values["SECURE_PROXY_SSL_HEADER"] is None  # a forged header is not trusted by default
+
+
+def test_a_proxy_that_redirects_and_ends_tls_can_take_over():
+    env = production_env(
+        SECURE_SSL_REDIRECT="false", SECURE_PROXY_SSL_HEADER="true", SECURE_HSTS_SECONDS="300"
+    )
+
+    values = settings_of(env, "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER")
+
+    assert values == {
+        "SECURE_SSL_REDIRECT": False,
+        "SECURE_HSTS_SECONDS": 300,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    }
+
+
+def test_development_keeps_plain_http():
+    values = settings_of(production_env(DEBUG="true"), "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS")
+
+    assert values == {"SECURE_SSL_REDIRECT": False, "SECURE_HSTS_SECONDS": 0}
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_except_the_health_check(api, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+
+    api_answer = api.get("/api/v1/products")
+    health = api.get("/healthz")
+    secure = api.get("/api/v1/products", secure=True)
+
+    assert api_answer.status_code == 301
+    assert api_answer["Location"] == "https://testserver/api/v1/products"
+    assert health.status_code == 200
+    assert secure.status_code == 200
+    assert secure["Strict-Transport-Security"].startswith("max-age=3600")
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_the_forwarded_protocol_counts(api, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    assert api.get("/api/v1/products", headers={"X-Forwarded-Proto": "https"}).status_code == 200
+    assert api.get("/api/v1/products").status_code == 301
+
+
+def test_the_file_email_backend_writes_to_the_absolute_directory_of_the_url():
+    script = (
+        "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_FILE_PATH)"
+    )
+
+    result = run(["-c", script], production_env(EMAIL_URL="filemail:///srv/lojista/mail"))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/srv/lojista/mail"
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [("filemail:///tmp/shop%20mail", "/tmp/shop mail"), ("filemail://var/mail", str(ROOT / "var" / "mail"))],
+)
+def test_other_forms_of_the_file_email_url(url, path):
+    values = settings_of(production_env(EMAIL_URL=url), "EMAIL_BACKEND", "EMAIL_FILE_PATH")
+
+    assert values == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": path,
+    }
