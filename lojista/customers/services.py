@@ -141,12 +141,10 @@ def password_change(
     the login throttle: a stolen token must not allow guessing the password.
     Not one transaction, for the same reason as ``customer_login``.
     """
-    retry_after = login_retry_after(email=user.email, client_address=client_address)
-    if retry_after:
-        raise TooManyLoginAttempts(retry_after=retry_after)
+    login_attempt_start(email=user.email, client_address=client_address)
     if not user.check_password(current_password):
-        LoginFailure.objects.create(email=user.email, client_address=client_address)
         raise InvalidInput.field("current_password", _("The current password is incorrect."))
+    login_failures_clear(email=user.email)
     password_check(password=new_password, user=user, field="new_password")
     _password_set(user=user, password=new_password, keep_token=current_token)
 
