@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -17,6 +18,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters of one test must not count in the next."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from pathlib import Path
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    # A benchmark is one client sending many requests: rate limits would stop it.
+    os.environ["RATE_LIMITS"] = "off"
     import django
 
     django.setup()

@@ -29,7 +29,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lojista.customers.admin_apps.AdminConfig",  # django.contrib.admin: owners only, throttled login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -160,10 +160,43 @@ LOJISTA_CART_TTL_EMPTY_GUEST_DAYS = env.int("CART_TTL_EMPTY_GUEST_DAYS", default
 # The most units of one variant a cart line may ask for.
 LOJISTA_CART_MAX_LINE_QUANTITY = 999
 
+# The most units of one variant an order may hold, for variants that set no
+# maximum of their own (empty: no shop-wide maximum).
+LOJISTA_MAX_PER_ORDER = env.int("MAX_PER_ORDER", default=None)
+
+# The cache holds the rate-limit counters (lojista.core.ratelimit), so every worker
+# process must share it: local memory (the default) suits only the embedded
+# single-process demo; with several workers (gunicorn) use Redis,
+# CACHE_URL=redis://127.0.0.1:6379/0. Not the database cache: its incr is not atomic.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # Login throttling: LOGIN_MAX_FAILURES failed logins for one email or
 # one client address within LOGIN_FAILURE_WINDOW seconds answers 429.
+# Each attempt is recorded before the password is checked (see docs/security.md);
+# the API's login and the Django admin's share the count.
 LOJISTA_LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
 LOJISTA_LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
+
+# Rate limits (RATE_LIMITS=off turns them all off): "<count>/<period>" per
+# "<action>_<scope>", the scope being the client address (generous: many
+# customers share one behind a carrier's NAT), the cart, the checkout or the
+# email. RATE_LIMIT_<NAME> overrides one (empty: no limit). See docs/security.md.
+LOJISTA_RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS", default=True)
+_RATE_LIMIT_DEFAULTS = {
+    "cart_create_address": "60/m",
+    "checkout_start_address": "30/m",
+    "checkout_start_cart": "20/h",
+    "checkout_start_email": "20/h",
+    "checkout_complete_address": "30/m",
+    "checkout_complete_checkout": "10/h",
+    "register_address": "20/h",
+    "register_email": "5/h",
+    "login_address": "60/m",
+    "login_email": "20/h",
+}
+LOJISTA_RATE_LIMITS = {
+    name: env.str(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in _RATE_LIMIT_DEFAULTS.items()
+}
 
 LOGGING = {
     "version": 1,

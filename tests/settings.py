@@ -6,6 +6,8 @@ import os
 os.environ.setdefault("ENV_FILE", os.devnull)
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# Rate limits are off in the suite; tests/core/test_rate_limits.py turns them on.
+os.environ.setdefault("RATE_LIMITS", "off")
 
 from lojista.settings import *  # noqa: F403
 
@@ -13,5 +15,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 LOJISTA_TEST_GATEWAY_ENABLED = True
+# Each test starts with empty counters (conftest.py clears this cache), so
+# never a shared server's cache, whatever CACHE_URL says.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The test client and live test servers speak plain HTTP.
 SECURE_SSL_REDIRECT = False

@@ -7,6 +7,7 @@ from ninja import Path, Router, Status
 from lojista.carts import selectors, services
 from lojista.carts.models import Cart
 from lojista.carts.schemas import MAX_ID, CartOut, LineAddIn, LineQuantityIn
+from lojista.core.ratelimit import rate_limit
 from lojista.core.schemas import Error
 from lojista.customers.auth import token_auth
 from lojista.customers.models import User
@@ -54,6 +55,7 @@ def _shown(cart: Cart) -> selectors.CartView:
 @router.post("/carts", response={201: CartOut, 429: Error})
 def create_cart(request: HttpRequest):
     """A new, empty guest cart. Keep its `token`: it is the only key to it."""
+    rate_limit(request, "cart_create")
     return Status(201, _shown(services.cart_create(language=request.LANGUAGE_CODE)))
 
 

@@ -1,8 +1,9 @@
 """Errors of carts, mapped to HTTP in lojista/api.py."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from lojista.core.errors import Conflict, NotFound
+from lojista.core.errors import Conflict, InvalidInput, NotFound
 
 
 class CartNotFound(NotFound):
@@ -19,3 +20,18 @@ class CartLineNotFound(NotFound):
 class CartClosed(Conflict):
     code = "cart_closed"
     default_message = _("This cart is closed: it was merged into another cart or checked out.")
+
+
+class AboveMaxPerOrder(InvalidInput):
+    """More units of a variant than one order may hold (its maximum per
+    order, or the shop's); ``details.max_per_order`` is that maximum."""
+
+    code = "above_max_per_order"
+
+    def __init__(self, *, item: str, limit: int):
+        message = ngettext(
+            "You can buy at most %(count)d unit of %(item)s per order.",
+            "You can buy at most %(count)d units of %(item)s per order.",
+            limit,
+        ) % {"count": limit, "item": item}
+        super().__init__(message, details={"fields": {"quantity": [message]}, "max_per_order": limit})

@@ -35,7 +35,8 @@ class CartLineOut(Schema):
     line_total: Money
     available: bool
     problem: str | None = Field(
-        description='null, "out_of_stock", "insufficient_stock", "price_changed" (once) or "unavailable".'
+        description='null, "out_of_stock", "insufficient_stock", "price_changed" (once), "unavailable" '
+        'or "above_max_per_order" (buys nothing until lowered to the maximum per order).'
     )
     message: str | None
 
@@ -58,7 +59,8 @@ class CartOut(Schema):
     subtotal: Money = Field(description="What can be bought now: the sum of the line totals.")
     currency: str
     checkoutable: bool = Field(
-        description="False while the cart is empty or closed, or a line is out of stock or unavailable."
+        description="False while the cart is empty or closed, or a line is out of stock, unavailable "
+        "or above the maximum per order."
     )
     messages: list[str]
 

@@ -24,6 +24,7 @@ OUT_OF_STOCK = "out_of_stock"
 INSUFFICIENT_STOCK = "insufficient_stock"
 PRICE_CHANGED = "price_changed"
 UNAVAILABLE = "unavailable"
+ABOVE_MAX_PER_ORDER = "above_max_per_order"
 
 
 @dataclass(frozen=True)
@@ -139,13 +140,26 @@ def _stock_problem(requested: int, available: int | None) -> tuple[int, str | No
     )
 
 
+def _quantity_problem(
+    requested: int, *, limit: int | None, available: int | None
+) -> tuple[int, str | None, str | None]:
+    """Like ``_stock_problem``, but a wish above the maximum per order (a
+    rule, ``limit``) buys nothing until the customer lowers it."""
+    if limit is not None and requested > limit:
+        message = ngettext("At most %(count)d unit per order", "At most %(count)d units per order", limit)
+        return 0, ABOVE_MAX_PER_ORDER, message % {"count": limit}
+    return _stock_problem(requested, available)
+
+
 def line_view(line: CartLine) -> LineView:
     """One line checked against its variant's live state (the variant must be
     prefetched with availability, as ``_lines_with_live_variants`` does)."""
     variant = line.variant
     if variant is None or not (variant.is_published and variant.product.is_published):
         return _unavailable_view(line)
-    quantity, problem, message = _stock_problem(line.requested_quantity, available_quantity(variant))
+    quantity, problem, message = _quantity_problem(
+        line.requested_quantity, limit=variant.order_limit, available=available_quantity(variant)
+    )
     # A stock problem speaks first; the price change waits to be shown until
     # the item can be bought, as price_seen only moves once it was shown.
     if problem is None and variant.price != line.price_seen:

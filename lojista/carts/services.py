@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lojista.carts.errors import CartClosed, CartLineNotFound
+from lojista.carts.errors import AboveMaxPerOrder, CartClosed, CartLineNotFound
 from lojista.carts.models import Cart, CartLine, is_cart_token_shaped
 from lojista.carts.selectors import PRICE_CHANGED, CartView, item_label
 from lojista.carts.signals import cart_changed
@@ -36,6 +36,14 @@ def _check_line_quantity(quantity: int, *, minimum: int = 1) -> None:
             "maximum": maximum,
         }
         raise InvalidInput.field("quantity", message)
+
+
+def _check_order_limit(variant: Variant, quantity: int) -> None:
+    """A maximum per order is a rule, not stock: a wish above it is refused
+    (a wish above the stock is kept)."""
+    limit = variant.order_limit
+    if limit is not None and quantity > limit:
+        raise AboveMaxPerOrder(item=item_label(variant.product.name, variant.name), limit=limit)
 
 
 def _lock_open(cart: Cart) -> None:
@@ -90,6 +98,7 @@ def cart_line_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     variant = _purchasable_variant(variant_id)
     _lock_open(cart)
     line = CartLine.objects.filter(cart=cart, variant=variant).first()
+    _check_order_limit(variant, quantity + (line.requested_quantity if line is not None else 0))
     if line is None:
         line = CartLine.objects.create(
             cart=cart,
@@ -111,7 +120,7 @@ def cart_line_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
 
 
 def _line_of(cart: Cart, line_id: int) -> CartLine:
-    line = CartLine.objects.filter(cart=cart, pk=line_id).first()
+    line = CartLine.objects.select_related("variant__product").filter(cart=cart, pk=line_id).first()
     if line is None:
         raise CartLineNotFound()
     return line
@@ -128,6 +137,8 @@ def cart_line_set_quantity(*, cart: Cart, line_id: int, quantity: int) -> None:
     if quantity == 0:
         line.delete()
     else:
+        if line.variant is not None:
+            _check_order_limit(line.variant, quantity)
         line.requested_quantity = quantity
         line.save(update_fields=["requested_quantity"])
     cart_changed.send(sender=Cart, cart=cart)

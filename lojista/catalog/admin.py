@@ -6,7 +6,7 @@ from lojista.catalog.models import Product, Variant
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 1
-    fields = ["name", "sku", "options", "price", "track_stock", "is_published", "position"]
+    fields = ["name", "sku", "options", "price", "track_stock", "max_per_order", "is_published", "position"]
 
 
 @admin.register(Product)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -40,6 +41,13 @@ class Variant(models.Model):
         _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     track_stock = models.BooleanField(_("track stock"), default=True)
+    max_per_order = models.PositiveIntegerField(
+        _("maximum per order"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The most units one order may hold; empty: the shop's default (MAX_PER_ORDER)."),
+    )
     is_published = models.BooleanField(_("published"), default=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -48,8 +56,18 @@ class Variant(models.Model):
         verbose_name_plural = _("variants")
         ordering = ["position", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(price__gte=0), name="variant_price_not_negative")
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="variant_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(max_per_order__isnull=True) | models.Q(max_per_order__gte=1),
+                name="variant_max_per_order_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.product.name} - {self.name}" if self.name else self.product.name
+
+    @property
+    def order_limit(self) -> int | None:
+        """The most units of this variant one order may hold (None: no limit):
+        its own maximum, else the shop's MAX_PER_ORDER."""
+        return self.max_per_order if self.max_per_order is not None else settings.LOJISTA_MAX_PER_ORDER

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from lojista.catalog.models import Product, Variant
 from lojista.catalog.selectors import is_in_stock
@@ -18,6 +18,9 @@ class VariantOut(Schema):
     price: Money
     in_stock: bool
     available_quantity: int | None
+    max_per_order: int | None = Field(
+        description="The most units one order may hold (the variant's own or the shop's); null: no limit."
+    )
 
     @staticmethod
     def resolve_price(variant: Variant) -> Money:
@@ -30,6 +33,10 @@ class VariantOut(Schema):
     @staticmethod
     def resolve_available_quantity(variant: Variant) -> int | None:
         return available_quantity(variant)
+
+    @staticmethod
+    def resolve_max_per_order(variant: Variant) -> int | None:
+        return variant.order_limit
 
 
 class ProductOut(Schema):

@@ -6,6 +6,7 @@ from lojista.carts.api import OPTIONAL_TOKEN, OPTIONAL_TOKEN_DOC, CartRequest
 from lojista.carts.selectors import cart_for_viewer, cart_view
 from lojista.checkout import selectors, services
 from lojista.checkout.schemas import CheckoutIn, CheckoutOut, ShippingMethodOut
+from lojista.core.ratelimit import rate_limit
 from lojista.core.schemas import Error
 from lojista.customers.models import User
 
@@ -48,6 +49,7 @@ def start_checkout(request: CartRequest, token: str, payload: CheckoutIn):
     line short of stock buys what is left; a cart that cannot be bought
     answers 409 `cart_not_checkoutable` naming the lines at fault. Starting
     again replaces the cart's previous checkout."""
+    rate_limit(request, "checkout_start", cart=token, email=payload.email)
     viewer = _viewer(request)
     cart = cart_for_viewer(token=token, viewer=viewer)
     checkout = services.checkout_start(

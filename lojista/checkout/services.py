@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojista.carts.models import Cart
-from lojista.carts.selectors import CartView, cart_view
+from lojista.carts.selectors import ABOVE_MAX_PER_ORDER, CartView, cart_view, item_label
 from lojista.checkout.errors import (
     CartNotCheckoutable,
     CheckoutCompleted,
@@ -77,7 +77,16 @@ def _checkoutable_view(cart: Cart) -> CartView:
         for line in view.lines
         if not line.available
     ]
-    raise CartNotCheckoutable(at_fault, message=None if at_fault else _("Your cart is empty."))
+    over_limit = [
+        _("%(item)s: %(message)s")
+        % {"item": item_label(line.product_name, line.variant_name), "message": line.message}
+        for line in view.lines
+        if line.problem == ABOVE_MAX_PER_ORDER
+    ]
+    message: str | None = None if at_fault else _("Your cart is empty.")
+    if over_limit:
+        message = _("Lower the quantity to check out. %(problems)s.") % {"problems": "; ".join(over_limit)}
+    raise CartNotCheckoutable(at_fault, message=message)
 
 
 def _outdate_open_checkouts(cart: Cart) -> int:

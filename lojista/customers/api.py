@@ -5,6 +5,7 @@ from ninja import Router, Status
 
 from lojista.carts.services import cart_for_customer, cart_merge_into_customer
 from lojista.core.http import client_address
+from lojista.core.ratelimit import rate_limit
 from lojista.core.schemas import Error
 from lojista.customers import services
 from lojista.customers.auth import token_auth
@@ -22,6 +23,7 @@ class AuthenticatedRequest(HttpRequest):
 
 @router.post("/auth/register", response={201: AuthOut, 409: Error, 422: Error, 429: Error})
 def register(request: HttpRequest, payload: RegisterIn):
+    rate_limit(request, "register", email=payload.email)
     user, token = services.customer_register(
         email=payload.email, password=payload.password, name=payload.name, language=request.LANGUAGE_CODE
     )
@@ -30,6 +32,7 @@ def register(request: HttpRequest, payload: RegisterIn):
 
 @router.post("/auth/login", response={200: LoginOut, 401: Error, 422: Error, 429: Error})
 def login(request: HttpRequest, payload: LoginIn):
+    rate_limit(request, "login", email=payload.email)
     user, token = services.customer_login(
         email=payload.email, password=payload.password, client_address=client_address(request)
     )

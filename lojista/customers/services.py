@@ -1,12 +1,13 @@
 """Writes about people: registration, login, logout and staff accounts."""
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,45 @@ def customer_register(*, email: str, password: str, name: str, language: str = "
     return user, ApiToken.issue(user)
 
 
+def _serialise_login_attempts(*, email: str, client_address: str) -> None:
+    """Make attempts for the same email or address wait for each other until
+    the transaction ends. PostgreSQL: transaction-level advisory locks, taken
+    in a fixed order so two attempts cannot deadlock. SQLite needs none: its
+    IMMEDIATE transactions already run one writer at a time."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(
+        int.from_bytes(hashlib.sha256(f"lojista-login:{scope}".encode()).digest()[:8], "big", signed=True)
+        for scope in (f"email:{email}", f"address:{client_address}")
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+@transaction.atomic
+def login_attempt_start(*, email: str, client_address: str) -> None:
+    """Count a login attempt before its password is checked: raise
+    TooManyLoginAttempts when the failures of the email or the address reach
+    LOJISTA_LOGIN_MAX_FAILURES, else record the attempt as a failure (a
+    success then clears the email's failures: ``login_failures_clear``).
+
+    Counting and recording are one step for each email and address, so that
+    of many attempts sent at once no more than the limit reach the password
+    check (counting, then recording after a failed check, let them all through).
+    """
+    _serialise_login_attempts(email=email, client_address=client_address)
+    retry_after = login_retry_after(email=email, client_address=client_address)
+    if retry_after:
+        raise TooManyLoginAttempts(retry_after=retry_after)
+    LoginFailure.objects.create(email=email, client_address=client_address)
+
+
+def login_failures_clear(*, email: str) -> None:
+    """A login of ``email`` succeeded: its failures (this attempt's too) no longer count."""
+    LoginFailure.objects.filter(email=email).delete()
+
+
 def customer_login(*, email: str, password: str, client_address: str) -> tuple[User, str]:
     """Check the credentials and return the user with a new raw API token.
 
@@ -69,21 +109,18 @@ def customer_login(*, email: str, password: str, client_address: str) -> tuple[U
     although the login then raises, or throttling would never trigger.
     """
     email = User.objects.normalize_email(email)
-    retry_after = login_retry_after(email=email, client_address=client_address)
-    if retry_after:
-        raise TooManyLoginAttempts(retry_after=retry_after)
+    login_attempt_start(email=email, client_address=client_address)
     # authenticate() hashes the password even for an unknown email, so the
     # response time does not reveal which emails have an account.
     user = authenticate(email=email, password=password)
     if user is None:
-        LoginFailure.objects.create(email=email, client_address=client_address)
         raise InvalidCredentials()
     return user, _login_succeeded(user=user)
 
 
 @transaction.atomic
 def _login_succeeded(*, user: User) -> str:
-    LoginFailure.objects.filter(email=user.email).delete()
+    login_failures_clear(email=user.email)
     user.last_login = timezone.now()
     user.save(update_fields=["last_login"])
     return ApiToken.issue(user)
@@ -104,12 +141,10 @@ def password_change(
     the login throttle: a stolen token must not allow guessing the password.
     Not one transaction, for the same reason as ``customer_login``.
     """
-    retry_after = login_retry_after(email=user.email, client_address=client_address)
-    if retry_after:
-        raise TooManyLoginAttempts(retry_after=retry_after)
+    login_attempt_start(email=user.email, client_address=client_address)
     if not user.check_password(current_password):
-        LoginFailure.objects.create(email=user.email, client_address=client_address)
         raise InvalidInput.field("current_password", _("The current password is incorrect."))
+    login_failures_clear(email=user.email)
     password_check(password=new_password, user=user, field="new_password")
     _password_set(user=user, password=new_password, keep_token=current_token)
 

@@ -9,6 +9,7 @@ from ninja import Field, Header, Router, Schema, Status
 from lojista.carts.api import OPTIONAL_TOKEN, OPTIONAL_TOKEN_DOC
 from lojista.checkout.selectors import checkout_for_viewer
 from lojista.core.errors import DomainError
+from lojista.core.ratelimit import rate_limit
 from lojista.core.schemas import Error, InputSchema
 from lojista.customers.models import User
 from lojista.orders.completion import checkout_complete
@@ -83,6 +84,7 @@ def complete(
     with the same order when the same `Idempotency-Key` comes again, `202` when
     the customer must confirm the card payment with Stripe (the order is placed
     when Stripe confirms it; poll `GET /checkouts/{id}`)."""
+    rate_limit(request, "checkout_complete", checkout=checkout_id)
     if not idempotency_key:
         raise IdempotencyKeyRequired(
             _("Send an Idempotency-Key header: a new random value per payment attempt.")

@@ -45,6 +45,7 @@ def test_product_detail_has_the_contract_shape(api, settings):
                 "price": {"amount": "12.50", "currency": "BRL"},
                 "in_stock": True,
                 "available_quantity": 3,
+                "max_per_order": None,
             }
         ],
     }
