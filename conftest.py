@@ -2,11 +2,18 @@
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
 from django.test import Client
 
 from lojista.customers.models import ApiToken, User
 from tests.payments.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
+
+# The live server's listen queue is 10 connections (Django's runserver
+# default); the race tests open 25 to 50 at once, and a connection turned away
+# at the door would fail a test for a reason production (gunicorn's backlog of
+# 2048) does not have.
+WSGIServer.request_queue_size = 128
 
 
 def pytest_collection_modifyitems(config, items):
