@@ -79,3 +79,16 @@ def place_order(**fields) -> Order:
         order = make_order(**fields)
         order_placed.send(sender=Order, order=order)
     return order
+
+
+# The staff API's notification settings and the confirmation template's editor.
+SETTINGS_URL = "/api/v1/admin/notification-settings"
+TEMPLATE_URL = "/api/v1/admin/email-templates/order_confirmation/en"
+# A complete, valid settings body (a PUT replaces every field).
+SETTINGS = {
+    "sender_name": "Loja da Ana",
+    "sender_email": "vendas@loja.example",
+    "logo_url": "https://loja.example/logo.png",
+    "order_notification_emails": ["ana@loja.example"],
+    "payment_instructions": "PIX: 123",
+}

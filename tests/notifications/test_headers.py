@@ -5,19 +5,10 @@ import pytest
 
 from lojista.notifications import services
 from lojista.notifications.models import EmailKind, EmailTemplate, NotificationSettings, OutboxMessage
-from tests.notifications.factories import ADDRESS, place_order
+from tests.notifications.factories import ADDRESS, SETTINGS, SETTINGS_URL, TEMPLATE_URL, place_order
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS_URL = "/api/v1/admin/notification-settings"
-TEMPLATE_URL = "/api/v1/admin/email-templates/order_confirmation/en"
-SETTINGS = {
-    "sender_name": "Loja da Ana",
-    "sender_email": "vendas@loja.example",
-    "logo_url": "",
-    "order_notification_emails": ["ana@loja.example"],
-    "payment_instructions": "",
-}
 TEMPLATE = {"subject": "Order {{ order.number }}", "body_text": "Thanks.", "body_html": "<p>Thanks.</p>"}
 INJECTED = "evil@attacker.example"
 BREAKS = ["Loja\r\nBcc: evil@attacker.example", "Loja\nX", "Loja\rX", "Loja\x00", "Loja\x0bX", "Loja\u2028X"]

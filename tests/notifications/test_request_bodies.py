@@ -4,19 +4,10 @@ object and nothing else: anything else is a 422 that changes nothing."""
 import pytest
 
 from lojista.notifications.models import EmailTemplate, NotificationSettings, OutboxMessage
-from tests.notifications.factories import make_order
+from tests.notifications.factories import SETTINGS, SETTINGS_URL, TEMPLATE_URL, make_order
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS_URL = "/api/v1/admin/notification-settings"
-TEMPLATE_URL = "/api/v1/admin/email-templates/order_confirmation/en"
-SETTINGS = {
-    "sender_name": "Loja da Ana",
-    "sender_email": "vendas@loja.example",
-    "logo_url": "https://loja.example/logo.png",
-    "order_notification_emails": ["ana@loja.example"],
-    "payment_instructions": "PIX: 123",
-}
 NOT_AN_OBJECT = ["7", "2546", "[null]", "[]", "null", '"text"', "true"]
 
 
