@@ -11,3 +11,6 @@ class NotificationsConfig(AppConfig):
         # Connect the order signals: the outbox rows are written in the
         # order's own transaction.
         from lojista.notifications import receivers  # noqa: F401
+        from lojista.notifications.order_kinds import register_order_kinds
+
+        register_order_kinds()
