@@ -37,6 +37,9 @@ class EmailRef:
     subject_type: str
     subject_id: str
     data: Mapping[str, Any] = field(default_factory=dict)
+    # The subject itself when the kind's ``load`` fetched it with the rest of a
+    # delivery batch; None: the builder fetches it.
+    subject: Any = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class EmailKind:
     subject_type: str = ""
     # The row data a preview or test send on a real subject uses (a sample message…).
     sample_data: Callable[[], Context] = dict
+    # Optional: the subjects of many emails in one query (id -> object), for
+    # delivery batches; each reaches ``context`` as ``ref.subject``.
+    load: Callable[[list[str]], Mapping[str, Any]] | None = None
     # The largest variables the shop accepts, to measure a template's render
     # budget when it is saved; None: the sample.
     largest: Callable[["NotificationSettings"], Context] | None = None

@@ -215,8 +215,15 @@ def _largest_shop(shop: NotificationSettings) -> NotificationSettings:
     )
 
 
+def _load(ids: list[str]) -> dict[str, Order]:
+    return {str(order.pk): order for order in Order.objects.filter(pk__in=ids).prefetch_related("lines")}
+
+
 def _context(extra: Extra, ref: EmailRef, shop: NotificationSettings) -> dict[str, Any]:
-    order = order_context(Order.objects.prefetch_related("lines").get(pk=int(ref.subject_id)))
+    subject = ref.subject
+    if subject is None:
+        subject = Order.objects.prefetch_related("lines").get(pk=int(ref.subject_id))
+    order = order_context(subject)
     return {"order": order, **extra(order, shop, ref.data)}
 
 
@@ -246,6 +253,7 @@ def _order_kind(
         template_dir=SHIPPED_DIR,
         subject_type=ORDER,
         context=partial(_context, extra),
+        load=_load,
         sample=partial(_sample, extra, sample_data),
         sample_data=sample_data,
         largest=partial(_largest, extra, largest_data),

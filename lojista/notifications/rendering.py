@@ -6,6 +6,7 @@ the shipped one is used instead, so a bad template never stops an email.
 """
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,10 +91,27 @@ def source_of(template: EmailTemplate) -> Source:
     return Source(subject=template.subject, text=template.body_text, html=template.body_html)
 
 
-def render_email(*, kind: EmailKind, language: str, context: dict[str, Any]) -> RenderedEmail:
+Overrides = Mapping[tuple[str, str], EmailTemplate]
+
+
+def overrides_of(pairs: Iterable[tuple[str, str]]) -> Overrides:
+    """The merchant's templates of these (kind, language) pairs, in one query."""
+    pairs = set(pairs)
+    rows = EmailTemplate.objects.filter(
+        kind__in={kind for kind, _language in pairs}, language__in={language for _kind, language in pairs}
+    )
+    return {(row.kind, row.language): row for row in rows}
+
+
+def render_email(
+    *, kind: EmailKind, language: str, context: dict[str, Any], overrides: Overrides | None = None
+) -> RenderedEmail:
     """Render email ``kind``: the merchant's template if it works, else the
-    shipped one. Call it inside translation.override(language)."""
-    override = override_of(kind.key, language)
+    shipped one. Call it inside translation.override(language). ``overrides``:
+    the merchant's templates already fetched (overrides_of), else they are."""
+    override = (
+        overrides.get((kind.key, language)) if overrides is not None else override_of(kind.key, language)
+    )
     if override is not None:
         try:
             return render_source(source_of(override), context)

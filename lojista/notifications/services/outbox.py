@@ -23,6 +23,7 @@ import logging
 import smtplib
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.utils import make_msgid
@@ -43,7 +44,7 @@ from lojista.notifications.errors import OutboxMessageNotFailed
 from lojista.notifications.headers import one_line, recipient_address
 from lojista.notifications.kinds import EmailRef
 from lojista.notifications.models import NotificationSettings, OutboxMessage
-from lojista.notifications.rendering import RenderedEmail, render_email
+from lojista.notifications.rendering import Overrides, RenderedEmail, overrides_of, render_email
 from lojista.orders.models import Order, OrderEvent
 
 logger = logging.getLogger(__name__)
@@ -155,44 +156,85 @@ def outbox_retry(*, message: OutboxMessage) -> OutboxMessage:
 # Delivery.
 
 
-@transaction.atomic
 def _claim(message_id: int, batch: int) -> list[OutboxMessage]:
-    """Take row ``message_id`` if it is due, and up to ``batch`` - 1 other due
-    rows, oldest first, for this worker: conditional UPDATEs, so of two
-    workers racing for a row, one gets it (on PostgreSQL the others' rows are
-    skipped, not waited for). The rows are marked with a claim of their own."""
+    """Take row ``message_id`` if it is due, and with it up to ``batch`` - 1
+    other due rows, oldest first, for this worker: a conditional UPDATE, so
+    of two workers racing for a row, one gets it (on PostgreSQL the rows
+    another worker is claiming are skipped, not waited for). The rows are
+    marked with a claim of their own. A row already taken (by another
+    task's batch, most often) costs one read."""
     now = timezone.now()
-    claim = uuid.uuid4().hex
     due = OutboxMessage.objects.filter(status__in=[Status.READY, Status.SENDING], next_attempt_at__lte=now)
-    ids = [message_id]
-    if batch > 1:
-        others = due.exclude(pk=message_id).order_by("next_attempt_at", "pk")
-        ids += others.select_for_update(skip_locked=True).values_list("pk", flat=True)[: batch - 1]
-    due.filter(pk__in=ids).update(
-        status=Status.SENDING,
-        claim=claim,
-        attempts=F("attempts") + 1,
-        next_attempt_at=now + LEASE,
-        updated_at=now,
-    )
+    if not due.filter(pk=message_id).exists():
+        return []
+    claim = uuid.uuid4().hex
+    with transaction.atomic():
+        ids = [message_id]
+        if batch > 1:
+            others = due.exclude(pk=message_id).order_by("next_attempt_at", "pk")
+            ids += others.select_for_update(skip_locked=True).values_list("pk", flat=True)[: batch - 1]
+        due.filter(pk__in=ids).update(
+            status=Status.SENDING,
+            claim=claim,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + LEASE,
+            updated_at=now,
+        )
     return list(OutboxMessage.objects.filter(pk__in=ids, claim=claim).order_by("pk"))
 
 
-def _ref(message: OutboxMessage) -> EmailRef | None:
+def _subjects(messages: list[OutboxMessage]) -> dict[tuple[str, str], Any]:
+    """The subjects of a batch, fetched per kind in one query where the kind can (kinds.EmailKind.load)."""
+    ids: dict[str, list[str]] = {}
+    for message in messages:
+        if message.subject_type:
+            ids.setdefault(message.kind, []).append(message.subject_id)
+    found: dict[tuple[str, str], Any] = {}
+    for key, subject_ids in ids.items():
+        kind = kinds.get(key)
+        if kind.load is not None:
+            found.update(
+                ((key, subject_id), subject) for subject_id, subject in kind.load(subject_ids).items()
+            )
+    return found
+
+
+def _ref(message: OutboxMessage, subject: Any = None) -> EmailRef | None:
     """What ``message`` is rendered about: its subject and data; a test send
     shows the kind's sample data (on its subject if it names one)."""
     if not message.is_test:
-        return EmailRef(message.subject_type, message.subject_id, message.context)
+        return EmailRef(message.subject_type, message.subject_id, message.context, subject)
     if not message.subject_type:
         return None
-    return EmailRef(message.subject_type, message.subject_id, kinds.get(message.kind).sample_data())
+    sample_data = kinds.get(message.kind).sample_data()
+    return EmailRef(message.subject_type, message.subject_id, sample_data, subject)
 
 
-def _render(message: OutboxMessage, shop: NotificationSettings) -> RenderedEmail:
+@dataclass(frozen=True)
+class _Batch:
+    """What a batch's emails share: the shop, their subjects and the merchant's templates."""
+
+    shop: NotificationSettings
+    subjects: dict[tuple[str, str], Any]
+    overrides: Overrides
+
+    @classmethod
+    def of(cls, messages: list[OutboxMessage]) -> "_Batch":
+        return cls(
+            shop=NotificationSettings.load(),
+            subjects=_subjects(messages),
+            overrides=overrides_of((message.kind, message.language) for message in messages),
+        )
+
+
+def _render(message: OutboxMessage, batch: _Batch) -> RenderedEmail:
     kind = kinds.get(message.kind)
     with translation.override(message.language):
-        context = email_context(kind=kind, ref=_ref(message), shop=shop)
-        rendered = render_email(kind=kind, language=message.language, context=context)
+        ref = _ref(message, batch.subjects.get((message.kind, message.subject_id)))
+        context = email_context(kind=kind, ref=ref, shop=batch.shop)
+        rendered = render_email(
+            kind=kind, language=message.language, context=context, overrides=batch.overrides
+        )
         if message.is_test:
             subject = _("[Test] %(subject)s") % {"subject": rendered.subject}
             rendered = RenderedEmail(subject, rendered.text, rendered.html, rendered.template_error)
@@ -336,15 +378,15 @@ def _hand_back(messages: list[OutboxMessage]) -> None:
             delivery_enqueue(message.pk)
 
 
-def _deliver(message: OutboxMessage, shop: NotificationSettings, connection: BaseEmailBackend) -> str:
+def _deliver(message: OutboxMessage, batch: _Batch, connection: BaseEmailBackend) -> str:
     max_attempts = settings.LOJISTA_EMAIL_MAX_ATTEMPTS
     if message.attempts > max_attempts:
         # Only reachable through crashed workers: each claim counts.
         _record_failure(message, _("Gave up after %(count)d attempts.") % {"count": max_attempts})
         return "failed"
     try:
-        rendered = _render(message, shop)
-        email = _email(message, rendered, shop)
+        rendered = _render(message, batch)
+        email = _email(message, rendered, batch.shop)
     except Exception as error:
         # The shipped templates failed (a bug, which retrying will not fix),
         # or a header value cannot be sent: this email fails, the others go on.
@@ -375,7 +417,7 @@ def outbox_deliver(*, message_id: int, batch: int = 1) -> str:
     messages = _claim(message_id, batch)
     if not messages:
         return "skipped"
-    shop = NotificationSettings.load()
+    batch_data = _Batch.of(messages)
     connection = _connection()
     deadline = time.monotonic() + BATCH_SECONDS
     outcomes: dict[int, str] = {}
@@ -384,7 +426,7 @@ def outbox_deliver(*, message_id: int, batch: int = 1) -> str:
             if time.monotonic() > deadline:
                 _hand_back(messages[index:])
                 break
-            outcomes[message.pk] = _deliver(message, shop, connection)
+            outcomes[message.pk] = _deliver(message, batch_data, connection)
     finally:
         _close(connection)
     return outcomes.get(message_id, "skipped")
