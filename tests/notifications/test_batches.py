@@ -4,7 +4,9 @@ ones on one connection, and one email refused or a connection dropped fails
 or retries that email alone, the batch going on over a new connection."""
 
 import pytest
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from lojista.notifications.models import OutboxMessage
 from lojista.notifications.order_kinds import ORDER_CONTACT, order_ref
@@ -127,3 +129,19 @@ def test_a_batch_out_of_time_hands_its_unsent_emails_back(smtp, monkeypatch, set
     monkeypatch.setattr(outbox, "BATCH_SECONDS", 60)
     assert outbox.outbox_deliver(message_id=messages[1].pk, batch=outbox.DELIVERY_BATCH) == "sent"
     assert len(smtp.received) == 3
+
+
+def test_a_batch_reads_its_orders_and_templates_once(shop, smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        for i in range(5):
+            place_order(email=f"buyer{i}@example.com")
+    first = OutboxMessage.objects.order_by("pk").first()
+
+    with CaptureQueriesContext(connection) as queries:
+        outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH)
+
+    assert len(smtp.received) == 10
+    selects = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+    assert len([sql for sql in selects if 'FROM "orders_order"' in sql]) == 1
+    assert len([sql for sql in selects if 'FROM "orders_orderline"' in sql]) == 1
+    assert len([sql for sql in selects if 'FROM "notifications_emailtemplate"' in sql]) == 1

@@ -23,6 +23,7 @@ import logging
 import smtplib
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -184,18 +185,18 @@ def _claim(message_id: int, batch: int) -> list[OutboxMessage]:
 
 
 def _subjects(messages: list[OutboxMessage]) -> dict[tuple[str, str], Any]:
-    """The subjects of a batch, fetched per kind in one query where the kind can (kinds.EmailKind.load)."""
-    ids: dict[str, list[str]] = {}
+    """The subjects of a batch by (type, id), fetched in one query per loader
+    (kinds.EmailKind.load; the order emails share one)."""
+    wanted: dict[Callable[[list[str]], Mapping[str, Any]], tuple[str, set[str]]] = {}
     for message in messages:
-        if message.subject_type:
-            ids.setdefault(message.kind, []).append(message.subject_id)
+        load = kinds.get(message.kind).load
+        if message.subject_type and load is not None:
+            wanted.setdefault(load, (message.subject_type, set()))[1].add(message.subject_id)
     found: dict[tuple[str, str], Any] = {}
-    for key, subject_ids in ids.items():
-        kind = kinds.get(key)
-        if kind.load is not None:
-            found.update(
-                ((key, subject_id), subject) for subject_id, subject in kind.load(subject_ids).items()
-            )
+    for load, (subject_type, ids) in wanted.items():
+        found.update(
+            ((subject_type, subject_id), subject) for subject_id, subject in load(sorted(ids)).items()
+        )
     return found
 
 
@@ -230,7 +231,7 @@ class _Batch:
 def _render(message: OutboxMessage, batch: _Batch) -> RenderedEmail:
     kind = kinds.get(message.kind)
     with translation.override(message.language):
-        ref = _ref(message, batch.subjects.get((message.kind, message.subject_id)))
+        ref = _ref(message, batch.subjects.get((message.subject_type, message.subject_id)))
         context = email_context(kind=kind, ref=ref, shop=batch.shop)
         rendered = render_email(
             kind=kind, language=message.language, context=context, overrides=batch.overrides
