@@ -102,10 +102,7 @@ def cart_line_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     if line is None:
         line = CartLine.objects.create(
             cart=cart,
-            variant=variant,
-            product_name=variant.product.name,
-            variant_name=variant.name,
-            sku=variant.sku,
+            **CartLine.of_variant(variant),
             requested_quantity=quantity,
             price_seen=variant.price,
         )

@@ -19,7 +19,8 @@ from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from lojista.checkout.models import Checkout, CheckoutLine
-from lojista.checkout.selectors import ShippingOption, enabled_payment_methods
+from lojista.checkout.payment_methods import offered_payment_methods
+from lojista.checkout.selectors import ShippingOption
 from lojista.core.schemas import EMAIL_FORMAT, InputSchema, Money
 
 STRIPPED_INPUT = ConfigDict(str_strip_whitespace=True)
@@ -177,11 +178,11 @@ class CheckoutOut(Schema):
 
     @staticmethod
     def resolve_payment_methods(checkout: Checkout) -> list[str]:
-        return enabled_payment_methods()
+        return offered_payment_methods()
 
     @staticmethod
     def resolve_stripe_publishable_key(checkout: Checkout) -> str | None:
-        if "stripe" not in enabled_payment_methods():
+        if "stripe" not in offered_payment_methods():
             return None
         return settings.STRIPE_PUBLISHABLE_KEY or None
 

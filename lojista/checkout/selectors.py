@@ -1,11 +1,10 @@
-"""Reads of checkout: shipping methods and their price, a checkout for whoever
-asks, and the payment methods on offer."""
+"""Reads of checkout: shipping methods and their price, and a checkout for
+whoever asks (the payment methods on offer are in payment_methods.py)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.conf import settings
 from django.db.models import Prefetch
 
 from lojista.checkout.errors import CheckoutNotFound
@@ -22,16 +21,6 @@ class ShippingOption:
     kind: str
     price: Decimal
     free_above: Decimal | None
-
-
-def enabled_payment_methods() -> list[str]:
-    """The payment methods a checkout can be completed with, in the order offered."""
-    methods = ["offline"]
-    if settings.LOJISTA_TEST_GATEWAY_ENABLED:
-        methods.append("test")
-    if settings.STRIPE_SECRET_KEY:
-        methods.append("stripe")
-    return methods
 
 
 def zone_serves(zone: ShippingZone, country: str) -> bool:

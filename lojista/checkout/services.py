@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from lojista.carts.models import Cart
 from lojista.carts.selectors import ABOVE_MAX_PER_ORDER, CartView, cart_view, item_label
+from lojista.catalog.models import copy_line
 from lojista.checkout.errors import (
     CartNotCheckoutable,
     CheckoutCompleted,
@@ -97,16 +98,7 @@ def _outdate_open_checkouts(cart: Cart) -> int:
 
 def _snapshot_lines(checkout: Checkout, view: CartView) -> list[CheckoutLine]:
     return CheckoutLine.objects.bulk_create(
-        CheckoutLine(
-            checkout=checkout,
-            variant_id=line.variant_id,
-            product_name=line.product_name,
-            variant_name=line.variant_name,
-            sku=line.sku,
-            unit_price=line.unit_price,
-            quantity=line.quantity,
-        )
-        for line in view.lines
+        copy_line(line, CheckoutLine, checkout=checkout) for line in view.lines
     )
 
 

@@ -11,9 +11,10 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lojista.core.money import format_money
 from lojista.notifications.headers import usable_address
 from lojista.notifications.models import EmailKind, NotificationSettings
 from lojista.orders.models import Order, OrderStatus, PaymentStatus
@@ -27,7 +28,7 @@ BACKOFFICE_ORDER_PATH = "/admin/orders/order/?q={number}"
 
 
 def money(amount: Decimal, currency: str) -> str:
-    return f"{formats.number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}"
+    return format_money(amount, currency)
 
 
 def shop_context(shop: NotificationSettings) -> dict[str, Any]:
