@@ -64,7 +64,7 @@ def test_the_token_login_merges_the_guest_cart_and_says_what_changed(customer, s
     assert login.customer == customer
     assert login.token is not None and user_for_token(login.token) == customer
     assert login.cart == own
-    # 2 + 2, but only 3 in stock: the larger wish stays.
+    # 2 + 2 is more than the 3 in stock: the stock is what is kept.
     assert dict(own.lines.values_list("variant_id", "requested_quantity")) == {shirt.pk: 3}
     assert len(login.messages) == 2
     assert "only 3 are available" in login.messages[1]
