@@ -7,6 +7,8 @@ from uuid import UUID
 
 from django.db.models import Prefetch
 
+from lojista.carts.models import Cart
+from lojista.carts.selectors import cart_view
 from lojista.checkout.errors import CheckoutNotFound
 from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod, ShippingZone
 from lojista.customers.models import User
@@ -59,6 +61,14 @@ def shipping_options(*, country: str, subtotal: Decimal | None = None) -> list[S
         )
         for method in shipping_methods_for_country(country=country)
     ]
+
+
+def shipping_options_for_cart(*, country: str, cart: Cart | None) -> list[ShippingOption]:
+    """``shipping_options`` priced for what ``cart`` can buy now (free
+    shipping applied); list prices without a cart. Showing the methods is
+    not showing the cart: no visit is recorded."""
+    subtotal = cart_view(cart=cart).subtotal if cart is not None else None
+    return shipping_options(country=country, subtotal=subtotal)
 
 
 def _checkout_pk(checkout_id: str | UUID) -> UUID:
