@@ -1,10 +1,12 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.servers.basehttp import WSGIServer
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from lojista.customers.models import ApiToken, User
 from tests.payments.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
@@ -14,6 +16,15 @@ from tests.payments.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
 # at the door would fail a test for a reason production (gunicorn's backlog of
 # 2048) does not have.
 WSGIServer.request_queue_size = 128
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Portuguese leaves Portuguese active in the thread (Django's
+    LocaleMiddleware activates a language and nothing deactivates it): start
+    every test from the shop's default language, as a new process would."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def pytest_collection_modifyitems(config, items):

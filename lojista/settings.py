@@ -173,9 +173,14 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Login throttling: LOGIN_MAX_FAILURES failed logins for one email or
 # one client address within LOGIN_FAILURE_WINDOW seconds answers 429.
 # Each attempt is recorded before the password is checked (see docs/security.md);
-# the API's login and the Django admin's share the count.
+# the API's login, the web's session logins and the Django admin's share the count.
 LOJISTA_LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
 LOJISTA_LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
+
+# Where customers.web.staff_required/owner_required send an anonymous visitor
+# (a path or a URL name). Until the web back office exists, the interim
+# Django admin's login page (owners only); the back office sets its own.
+LOJISTA_STAFF_LOGIN_URL = "/admin/login/"
 
 # Rate limits (RATE_LIMITS=off turns them all off): "<count>/<period>" per
 # "<action>_<scope>", the scope being the client address (generous: many

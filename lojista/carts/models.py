@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lojista.catalog.models import Variant
+from lojista.catalog.models import LineSnapshot, Variant
 
 
 def new_cart_token() -> str:
@@ -59,7 +59,7 @@ class Cart(models.Model):
         return f"cart {self.pk} ({self.status})"
 
 
-class CartLine(models.Model):
+class CartLine(LineSnapshot):
     """One variant in a cart. The names and SKU are copied when the line is
     added so that a line whose variant was deleted can still say what it was."""
 
@@ -67,9 +67,6 @@ class CartLine(models.Model):
     variant = models.ForeignKey(
         Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="cart_lines"
     )
-    product_name = models.CharField(max_length=200)
-    variant_name = models.CharField(max_length=200, blank=True)
-    sku = models.CharField(max_length=64)
     requested_quantity = models.PositiveIntegerField()
     # The unit price the customer last saw, to tell them once when it changes.
     price_seen = models.DecimalField(max_digits=12, decimal_places=2)

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lojista.carts.errors import CartNotFound
 from lojista.carts.models import Cart, CartLine, is_cart_token_shaped
 from lojista.catalog.models import Variant
+from lojista.core.money import format_money
 from lojista.customers.models import User
 from lojista.inventory.selectors import available_quantity, with_availability
 
@@ -105,10 +105,6 @@ def _lines_with_live_variants(cart: Cart) -> list[CartLine]:
     return list(lines.prefetch_related(Prefetch("variant", queryset=variants)))
 
 
-def _money_text(amount: Decimal) -> str:
-    return f"{number_format(amount, 2)} {settings.LOJISTA_CURRENCY}"
-
-
 def _unavailable_view(line: CartLine) -> LineView:
     variant = line.variant
     return LineView(
@@ -165,8 +161,8 @@ def line_view(line: CartLine) -> LineView:
     if problem is None and variant.price != line.price_seen:
         problem = PRICE_CHANGED
         message = _("The price changed from %(old)s to %(new)s") % {
-            "old": _money_text(line.price_seen),
-            "new": _money_text(variant.price),
+            "old": format_money(line.price_seen),
+            "new": format_money(variant.price),
         }
     return LineView(
         id=line.pk,

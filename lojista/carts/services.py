@@ -1,26 +1,31 @@
-"""Writes of carts: create, add/change/remove lines, merge on login, expire.
+"""Writes of carts: create, add/change/remove lines, show, merge on login
+(with the login itself: the API's token and the web's session), expire.
 
 Every change of a cart's lines first locks the cart row (an UPDATE of its
 last-activity time, which also checks that it is still open), so two taps on
 "add" at once are serialised and neither is lost.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lojista.carts.errors import AboveMaxPerOrder, CartClosed, CartLineNotFound
 from lojista.carts.models import Cart, CartLine, is_cart_token_shaped
-from lojista.carts.selectors import PRICE_CHANGED, CartView, item_label
+from lojista.carts.selectors import PRICE_CHANGED, CartView, cart_view, item_label
 from lojista.carts.signals import cart_changed
 from lojista.catalog.models import Variant
 from lojista.core.errors import InvalidInput
 from lojista.customers.models import User
+from lojista.customers.services import customer_login
+from lojista.customers.web import session_login
 from lojista.inventory.errors import VariantNotFound
 from lojista.inventory.selectors import available_quantity, with_availability
 
@@ -102,10 +107,7 @@ def cart_line_add(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     if line is None:
         line = CartLine.objects.create(
             cart=cart,
-            variant=variant,
-            product_name=variant.product.name,
-            variant_name=variant.name,
-            sku=variant.sku,
+            **CartLine.of_variant(variant),
             requested_quantity=quantity,
             price_seen=variant.price,
         )
@@ -169,6 +171,15 @@ def cart_viewed(*, cart: Cart, view: CartView) -> None:
     if cart.updated_at < now - ACTIVITY_RESOLUTION:
         Cart.objects.filter(pk=cart.pk).update(updated_at=now)
         cart.updated_at = now
+
+
+def cart_show(*, cart: Cart) -> CartView:
+    """The cart as the customer sees it now (``selectors.cart_view``), with the
+    visit recorded (``cart_viewed``): what every endpoint or page showing a
+    cart to its customer calls."""
+    view = cart_view(cart=cart)
+    cart_viewed(cart=cart, view=view)
+    return view
 
 
 def _merged_quantity(*, own: int, guest: int, available: int | None) -> int:
@@ -261,6 +272,48 @@ def cart_merge_into_customer(*, guest_token: str, customer: User, language: str 
         ) % {"count": count}
         messages.insert(0, summary)
     return messages
+
+
+@dataclass(frozen=True)
+class CustomerLogin:
+    """Who logged in, their cart (holding the guest cart's lines) and what
+    the merge changed, for the customer to read; ``token`` for the API."""
+
+    customer: User
+    cart: Cart
+    messages: list[str]
+    token: str | None = None
+
+
+def cart_after_login(*, customer: User, guest_token: str | None, language: str = "") -> CustomerLogin:
+    """The customer's cart once they logged in, with the guest cart
+    ``guest_token`` (if any) merged into it."""
+    messages = (
+        cart_merge_into_customer(guest_token=guest_token, customer=customer, language=language)
+        if guest_token
+        else []
+    )
+    cart = cart_for_customer(customer=customer, language=language)
+    return CustomerLogin(customer=customer, cart=cart, messages=messages)
+
+
+def customer_token_login(
+    *, email: str, password: str, client_address: str, guest_cart_token: str | None, language: str = ""
+) -> CustomerLogin:
+    """The API's login: a new bearer token, and the guest cart merged."""
+    customer, token = customer_login(email=email, password=password, client_address=client_address)
+    login = cart_after_login(customer=customer, guest_token=guest_cart_token, language=language)
+    return CustomerLogin(customer=customer, cart=login.cart, messages=login.messages, token=token)
+
+
+def customer_session_login(
+    request: HttpRequest, *, email: str, password: str, guest_cart_token: str | None
+) -> CustomerLogin:
+    """The storefront's login: this browser session logged in
+    (``customers.web.session_login``, the same throttle as the API), and the
+    guest cart (the one the visitor's cookie names) merged."""
+    customer = session_login(request, email=email, password=password)
+    return cart_after_login(customer=customer, guest_token=guest_cart_token, language=request.LANGUAGE_CODE)
 
 
 @transaction.atomic

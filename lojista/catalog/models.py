@@ -1,6 +1,7 @@
 """What the shop sells: products and their variants (the sellable unit)."""
 
 from decimal import Decimal
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -71,3 +72,59 @@ class Variant(models.Model):
         """The most units of this variant one order may hold (None: no limit):
         its own maximum, else the shop's MAX_PER_ORDER."""
         return self.max_per_order if self.max_per_order is not None else settings.LOJISTA_MAX_PER_ORDER
+
+
+class LineSnapshot(models.Model):
+    """What a line of a cart, a checkout or an order holds, copied from the
+    variant when the line was made, so that it still says what it was once
+    the variant is renamed, repriced or deleted. Abstract: each kind of line
+    is its own table; ``copy_line`` makes a line of one kind from another."""
+
+    # What a line made from another line copies (see copy_line).
+    SNAPSHOT_FIELDS: ClassVar[tuple[str, ...]] = ("variant_id", "product_name", "variant_name", "sku")
+
+    variant = models.ForeignKey(Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    product_name = models.CharField(max_length=200)
+    variant_name = models.CharField(max_length=200, blank=True)
+    sku = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def of_variant(variant: Variant) -> dict[str, Any]:
+        """The snapshot of ``variant`` as it is now (its product must be loaded)."""
+        return {
+            "variant": variant,
+            "product_name": variant.product.name,
+            "variant_name": variant.name,
+            "sku": variant.sku,
+        }
+
+
+class PricedLineSnapshot(LineSnapshot):
+    """A snapshot with the unit price agreed and the quantity bought: the
+    lines of a checkout and of an order."""
+
+    SNAPSHOT_FIELDS: ClassVar[tuple[str, ...]] = (*LineSnapshot.SNAPSHOT_FIELDS, "unit_price", "quantity")
+
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+
+LineT = TypeVar("LineT", bound=LineSnapshot)
+
+
+def copy_line(source: Any, line_class: type[LineT], **fields: Any) -> LineT:
+    """A new, unsaved ``line_class`` holding what ``source`` (a line of
+    another kind, or a view of one) holds: every field in
+    ``line_class.SNAPSHOT_FIELDS``, read from ``source``; ``fields`` give the
+    rest (the line's parent, a total)."""
+    snapshot = {name: getattr(source, name) for name in line_class.SNAPSHOT_FIELDS}
+    return line_class(**snapshot, **fields)

@@ -1,19 +1,13 @@
 """Reads of the published catalog, with each variant's live availability."""
 
-from dataclasses import dataclass
-
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from lojista.catalog.errors import ProductNotFound
 from lojista.catalog.models import Product, Variant
-from lojista.core.pagination import decode_cursor, encode_cursor
+from lojista.core.pagination import Page, keyset_page
 from lojista.inventory.selectors import available_quantity, with_availability
 
-
-@dataclass(frozen=True)
-class ProductPage:
-    items: list[Product]
-    next_cursor: str | None
+ProductPage = Page[Product]
 
 
 def published_variants_prefetch() -> Prefetch:
@@ -41,18 +35,11 @@ def matching(products: QuerySet[Product], q: str) -> QuerySet[Product]:
 
 
 def product_page(*, q: str = "", cursor: str | None = None, limit: int = 20) -> ProductPage:
-    """One page of published products, newest first, keyset-paginated on id."""
-    products = published_products().order_by("-id")
+    """One page of published products, newest first (the highest id first)."""
+    products = published_products()
     if q:
         products = matching(products, q)
-    if cursor:
-        position = decode_cursor(cursor, keys={"id": int})
-        products = products.filter(id__lt=position["id"])
-    # One extra row tells whether a next page exists without a COUNT query.
-    rows = list(products[: limit + 1])
-    items = rows[:limit]
-    has_more = len(rows) > limit
-    return ProductPage(items=items, next_cursor=encode_cursor({"id": items[-1].id}) if has_more else None)
+    return keyset_page(products, order=("-id",), cursor=cursor, limit=limit)
 
 
 def product_by_slug(*, slug: str) -> Product:

@@ -3,7 +3,7 @@
 from ninja import Query, Router, Status
 
 from lojista.carts.api import OPTIONAL_TOKEN, OPTIONAL_TOKEN_DOC, CartRequest
-from lojista.carts.selectors import cart_for_viewer, cart_view
+from lojista.carts.selectors import cart_for_viewer
 from lojista.checkout import selectors, services
 from lojista.checkout.schemas import CheckoutIn, CheckoutOut, ShippingMethodOut
 from lojista.core.ratelimit import rate_limit
@@ -31,11 +31,8 @@ def _viewer(request: CartRequest) -> User | None:
 def shipping_methods(request: CartRequest, country: str = COUNTRY, cart_token: str | None = CART_TOKEN):
     """The active methods delivering to (or collectable in) `country`; an
     unserved country gets an empty list."""
-    subtotal = None
-    if cart_token is not None:
-        cart = cart_for_viewer(token=cart_token, viewer=_viewer(request))
-        subtotal = cart_view(cart=cart).subtotal
-    return selectors.shipping_options(country=country, subtotal=subtotal)
+    cart = cart_for_viewer(token=cart_token, viewer=_viewer(request)) if cart_token is not None else None
+    return selectors.shipping_options_for_cart(country=country, cart=cart)
 
 
 @router.post(

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lojista.catalog.models import PricedLineSnapshot
+
 
 class ShippingZone(models.Model):
     """A set of countries (ISO 3166-1 alpha-2 codes) served by the same methods."""
@@ -108,24 +110,13 @@ class Checkout(models.Model):
         return f"cart:{self.cart_id}" if self.cart_id else f"checkout:{self.pk}"
 
 
-class CheckoutLine(models.Model):
+class CheckoutLine(PricedLineSnapshot):
     checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey(
-        "catalog.Variant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    product_name = models.CharField(max_length=200)
-    variant_name = models.CharField(max_length=200, blank=True)
-    sku = models.CharField(max_length=64)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
-    quantity = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="checkout_line_quantity_positive")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.quantity} x {self.sku}"
 
     @property
     def line_total(self) -> Decimal:

@@ -2,7 +2,9 @@
 
 Clients send who and where, never prices: every input schema (InputSchema)
 forbids fields it does not name, so a `total` in the body is refused rather
-than ignored.
+than ignored. The input schemas hold types and lengths, for the OpenAPI
+document; the email, address and country are cleaned and checked by
+``services.checkout_start``, which a web form calls too.
 """
 
 from datetime import datetime
@@ -10,24 +12,14 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
-from django.contrib.auth.base_user import BaseUserManager
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import validate_email
-from django.utils.translation import gettext as _
+from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
-from pydantic_core import PydanticCustomError
 
 from lojista.checkout.models import Checkout, CheckoutLine
-from lojista.checkout.selectors import ShippingOption, enabled_payment_methods
+from lojista.checkout.payment_methods import offered_payment_methods
+from lojista.checkout.selectors import ShippingOption
+from lojista.checkout.services import ADDRESS_MAX_LENGTHS, EMAIL_MAX_LENGTH, UTM_MAX_LENGTH
 from lojista.core.schemas import EMAIL_FORMAT, InputSchema, Money
-
-STRIPPED_INPUT = ConfigDict(str_strip_whitespace=True)
-
-
-def _blank_for_null(value: Any) -> Any:
-    """Optional text may come as null (many JSON encoders write it): store ""."""
-    return "" if value is None else value
 
 
 class AddressOut(Schema):
@@ -41,48 +33,24 @@ class AddressOut(Schema):
 
 
 class AddressIn(InputSchema):
-    model_config = STRIPPED_INPUT
-
-    name: str = Field(min_length=1, max_length=150)
-    line1: str = Field(min_length=1, max_length=200)
-    line2: str = Field(default="", max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    postal_code: str = Field(min_length=1, max_length=20)
+    name: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTHS["name"])
+    line1: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTHS["line1"])
+    line2: str | None = Field(default=None, max_length=ADDRESS_MAX_LENGTHS["line2"])
+    city: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTHS["city"])
+    postal_code: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTHS["postal_code"])
     country: str = Field(
         description="ISO 3166-1 alpha-2 code, e.g. PT (any case).",
         json_schema_extra={"pattern": "^[A-Za-z]{2}$"},
     )
-    phone: str = Field(default="", max_length=32)
-
-    _optional_text = field_validator("line2", "phone", mode="before")(_blank_for_null)
-
-    @field_validator("country")
-    @classmethod
-    def _country_code(cls, value: str) -> str:
-        if len(value) != 2 or not (value.isascii() and value.isalpha()):
-            raise PydanticCustomError("country_code", _("Enter a two-letter country code, such as PT."))
-        return value.upper()
+    phone: str | None = Field(default=None, max_length=ADDRESS_MAX_LENGTHS["phone"])
 
 
 class CheckoutIn(InputSchema):
-    model_config = STRIPPED_INPUT
-
-    email: str = Field(max_length=254, json_schema_extra=EMAIL_FORMAT)
+    email: str = Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra=EMAIL_FORMAT)
     shipping_address: AddressIn
     shipping_method: str = Field(min_length=1, max_length=50, description="The `code` of a shipping method.")
-    utm_source: str = Field(default="", max_length=100)
-    utm_medium: str = Field(default="", max_length=100)
-
-    _optional_text = field_validator("utm_source", "utm_medium", mode="before")(_blank_for_null)
-
-    @field_validator("email")
-    @classmethod
-    def _valid_email(cls, value: str) -> str:
-        try:
-            validate_email(value)
-        except ValidationError as exc:
-            raise PydanticCustomError("email", str(exc.messages[0])) from None
-        return BaseUserManager.normalize_email(value)
+    utm_source: str | None = Field(default=None, max_length=UTM_MAX_LENGTH)
+    utm_medium: str | None = Field(default=None, max_length=UTM_MAX_LENGTH)
 
 
 class ShippingMethodOut(Schema):
@@ -177,11 +145,11 @@ class CheckoutOut(Schema):
 
     @staticmethod
     def resolve_payment_methods(checkout: Checkout) -> list[str]:
-        return enabled_payment_methods()
+        return offered_payment_methods()
 
     @staticmethod
     def resolve_stripe_publishable_key(checkout: Checkout) -> str | None:
-        if "stripe" not in enabled_payment_methods():
+        if "stripe" not in offered_payment_methods():
             return None
         return settings.STRIPE_PUBLISHABLE_KEY or None
 

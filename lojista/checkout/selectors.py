@@ -1,13 +1,14 @@
-"""Reads of checkout: shipping methods and their price, a checkout for whoever
-asks, and the payment methods on offer."""
+"""Reads of checkout: shipping methods and their price, and a checkout for
+whoever asks (the payment methods on offer are in payment_methods.py)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.conf import settings
 from django.db.models import Prefetch
 
+from lojista.carts.models import Cart
+from lojista.carts.selectors import cart_view
 from lojista.checkout.errors import CheckoutNotFound
 from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod, ShippingZone
 from lojista.customers.models import User
@@ -22,16 +23,6 @@ class ShippingOption:
     kind: str
     price: Decimal
     free_above: Decimal | None
-
-
-def enabled_payment_methods() -> list[str]:
-    """The payment methods a checkout can be completed with, in the order offered."""
-    methods = ["offline"]
-    if settings.LOJISTA_TEST_GATEWAY_ENABLED:
-        methods.append("test")
-    if settings.STRIPE_SECRET_KEY:
-        methods.append("stripe")
-    return methods
 
 
 def zone_serves(zone: ShippingZone, country: str) -> bool:
@@ -70,6 +61,14 @@ def shipping_options(*, country: str, subtotal: Decimal | None = None) -> list[S
         )
         for method in shipping_methods_for_country(country=country)
     ]
+
+
+def shipping_options_for_cart(*, country: str, cart: Cart | None) -> list[ShippingOption]:
+    """``shipping_options`` priced for what ``cart`` can buy now (free
+    shipping applied); list prices without a cart. Showing the methods is
+    not showing the cart: no visit is recorded."""
+    subtotal = cart_view(cart=cart).subtotal if cart is not None else None
+    return shipping_options(country=country, subtotal=subtotal)
 
 
 def _checkout_pk(checkout_id: str | UUID) -> UUID:

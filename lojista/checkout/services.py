@@ -1,6 +1,11 @@
 """Writes of checkout: start one from a cart, hold its stock again before
 payment, and outdate a cart's checkouts when the cart changes.
 
+``checkout_start`` cleans and checks what the customer typed (email,
+address, country) itself, so that the API and a web form get the same
+errors: ``InvalidInput`` naming each field as the API does
+(``shipping_address.postal_code``).
+
 Locks are always taken in the same order, cart row, then checkout rows, then
 (inside inventory) stock rows, so a checkout and a cart change cannot deadlock.
 A checkout's stock holds are keyed by its cart (``Checkout.reservation_key``):
@@ -8,10 +13,16 @@ the cart's view leaves them out, and a new checkout of the cart replaces them.
 """
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from lojista.carts.models import Cart
 from lojista.carts.selectors import ABOVE_MAX_PER_ORDER, CartView, cart_view, item_label
+from lojista.catalog.models import copy_line
 from lojista.checkout.errors import (
     CartNotCheckoutable,
     CheckoutCompleted,
@@ -40,6 +52,108 @@ PAYMENT_ATTEMPT_LEASE = timedelta(minutes=2)
 # The longest Retry-After given while another attempt runs: most answer
 # within seconds, and the client then learns the outcome.
 RETRY_AFTER_SECONDS = 5
+
+
+# The fields of a shipping address, and the longest text each may hold;
+# those not in ADDRESS_REQUIRED may be blank. The country is a two-letter code.
+ADDRESS_MAX_LENGTHS = {
+    "name": 150,
+    "line1": 200,
+    "line2": 200,
+    "city": 100,
+    "postal_code": 20,
+    "country": 2,
+    "phone": 32,
+}
+ADDRESS_REQUIRED = frozenset({"name", "line1", "city", "postal_code", "country"})
+EMAIL_MAX_LENGTH = 254
+UTM_MAX_LENGTH = 100
+
+
+def _text(value: Any) -> str:
+    """What the customer typed, without surrounding spaces; null is blank."""
+    return "" if value is None else str(value).strip()
+
+
+def _text_problems(value: str, *, required: bool, max_length: int) -> list[str]:
+    if not value:
+        return [str(forms.Field.default_error_messages["required"])] if required else []
+    try:
+        MaxLengthValidator(max_length)(value)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def _email_problems(email: str) -> list[str]:
+    problems = _text_problems(email, required=True, max_length=EMAIL_MAX_LENGTH)
+    if problems:
+        return problems
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def _country_problems(country: str) -> list[str]:
+    if len(country) == 2 and country.isascii() and country.isalpha():
+        return []
+    return [_("Enter a two-letter country code, such as PT.")]
+
+
+def _address_clean(address: Mapping[str, Any], problems: dict[str, list[str]]) -> dict[str, str]:
+    """The address's known fields, stripped, the country upper-cased; what is
+    wrong goes into ``problems`` under ``shipping_address.<field>``."""
+    cleaned = {field: _text(address.get(field)) for field in ADDRESS_MAX_LENGTHS}
+    for field, value in cleaned.items():
+        if field == "country":
+            wrong = _country_problems(value)
+        else:
+            required = field in ADDRESS_REQUIRED
+            wrong = _text_problems(value, required=required, max_length=ADDRESS_MAX_LENGTHS[field])
+        if wrong:
+            problems[f"shipping_address.{field}"] = wrong
+    cleaned["country"] = cleaned["country"].upper()
+    return cleaned
+
+
+@dataclass(frozen=True)
+class _CheckoutInput:
+    email: str
+    address: dict[str, str]
+    shipping_method_code: str
+    utm: dict[str, str]
+
+
+def _checkout_input_clean(
+    *,
+    email: str,
+    shipping_address: Mapping[str, Any],
+    shipping_method_code: str,
+    utm: Mapping[str, str | None],
+) -> _CheckoutInput:
+    """The input cleaned, or InvalidInput naming every field at fault."""
+    problems: dict[str, list[str]] = {}
+    email = _text(email)
+    if wrong := _email_problems(email):
+        problems["email"] = wrong
+    address = _address_clean(shipping_address, problems)
+    code = _text(shipping_method_code)
+    if not code:
+        problems["shipping_method"] = [str(forms.Field.default_error_messages["required"])]
+    cleaned_utm = {field: _text(value) for field, value in utm.items()}
+    for field, value in cleaned_utm.items():
+        if wrong := _text_problems(value, required=False, max_length=UTM_MAX_LENGTH):
+            problems[field] = wrong
+    if problems:
+        raise InvalidInput(details={"fields": problems})
+    return _CheckoutInput(
+        email=BaseUserManager.normalize_email(email),
+        address=address,
+        shipping_method_code=code,
+        utm=cleaned_utm,
+    )
 
 
 def _hold_until() -> datetime:
@@ -97,16 +211,7 @@ def _outdate_open_checkouts(cart: Cart) -> int:
 
 def _snapshot_lines(checkout: Checkout, view: CartView) -> list[CheckoutLine]:
     return CheckoutLine.objects.bulk_create(
-        CheckoutLine(
-            checkout=checkout,
-            variant_id=line.variant_id,
-            product_name=line.product_name,
-            variant_name=line.variant_name,
-            sku=line.sku,
-            unit_price=line.unit_price,
-            quantity=line.quantity,
-        )
-        for line in view.lines
+        copy_line(line, CheckoutLine, checkout=checkout) for line in view.lines
     )
 
 
@@ -116,20 +221,30 @@ def checkout_start(
     cart: Cart,
     customer: User | None,
     email: str,
-    shipping_address: dict[str, Any],
+    shipping_address: Mapping[str, Any],
     shipping_method_code: str,
-    utm_source: str = "",
-    utm_medium: str = "",
+    utm_source: str | None = "",
+    utm_medium: str | None = "",
     language: str = "",
 ) -> Checkout:
     """Price the cart as it can be bought now (a line short of stock buys what
     is left) and hold its stock until ``expires_at``. The cart's earlier open
-    checkouts are outdated and their holds replaced. Raises InvalidInput for
-    a method that does not serve the address, CartNotCheckoutable, or
-    InsufficientStock when another buyer took the units meanwhile; each
+    checkouts are outdated and their holds replaced.
+
+    The input is taken as typed: text is stripped, null is blank, the email's
+    domain is lower-cased and the country upper-cased; only the address's
+    known fields are kept. Raises InvalidInput naming every field at fault
+    (``email``, ``shipping_address.<field>``, ``utm_source``...), then for a
+    method that does not serve the address; CartNotCheckoutable; or
+    InsufficientStock when another buyer took the units meanwhile. Each
     leaves nothing behind."""
-    country = str(shipping_address.get("country", "")).upper()
-    method = _shipping_method(code=shipping_method_code, country=country)
+    given = _checkout_input_clean(
+        email=email,
+        shipping_address=shipping_address,
+        shipping_method_code=shipping_method_code,
+        utm={"utm_source": utm_source, "utm_medium": utm_medium},
+    )
+    method = _shipping_method(code=given.shipping_method_code, country=given.address["country"])
     _lock_open_cart(cart)
     view = _checkoutable_view(cart)
     _outdate_open_checkouts(cart)
@@ -138,17 +253,16 @@ def checkout_start(
         cart=cart,
         # A customer's cart makes a customer's checkout even when the caller names no one.
         customer_id=customer.pk if customer is not None else cart.customer_id,
-        email=email,
-        shipping_address={**shipping_address, "country": country},
+        email=given.email,
+        shipping_address=given.address,
         shipping_method=method,
         currency=view.currency,
         subtotal=view.subtotal,
         shipping_price=shipping,
         total=view.subtotal + shipping,
         language=language,
-        utm_source=utm_source,
-        utm_medium=utm_medium,
         expires_at=_hold_until(),
+        **given.utm,
     )
     _snapshot_lines(checkout, view)
     # Last, so that the stock rows, which every buyer contends for, stay locked

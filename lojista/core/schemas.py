@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from lojista.core.money import amount_text
 from lojista.core.validation import (
     CONTROL_CHARACTERS_MESSAGE,
     MULTILINE_TEXT_PATTERN,
@@ -141,7 +142,7 @@ class Money(Schema):
 
     @classmethod
     def of(cls, amount: Decimal, currency: str | None = None) -> "Money":
-        return cls(amount=f"{amount:.2f}", currency=currency or settings.LOJISTA_CURRENCY)
+        return cls(amount=amount_text(amount), currency=currency or settings.LOJISTA_CURRENCY)
 
 
 class Error(Schema):

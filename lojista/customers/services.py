@@ -1,6 +1,7 @@
 """Writes about people: registration, login, logout and staff accounts."""
 
 import hashlib
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import InvalidInput
+from lojista.customers.auth import has_role
 from lojista.customers.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -102,28 +104,42 @@ def login_failures_clear(*, email: str) -> None:
     LoginFailure.objects.filter(email=email).delete()
 
 
-def customer_login(*, email: str, password: str, client_address: str) -> tuple[User, str]:
-    """Check the credentials and return the user with a new raw API token.
+def login_credentials_check(
+    *, email: str, password: str, client_address: str, roles: Collection[str] | None = None
+) -> User:
+    """The user whose credentials these are, under the login throttle; raise
+    TooManyLoginAttempts or InvalidCredentials. With ``roles``, a user without
+    one of them is refused like a wrong password (and counts as a failure).
 
-    Deliberately not one transaction: a failed attempt must stay recorded
-    although the login then raises, or throttling would never trigger.
+    The one check behind every login: the API's tokens (``customer_login``)
+    and the web's sessions (``customers.web.session_login``), so failures
+    count across all of them. Deliberately not one transaction: a failed
+    attempt must stay recorded although the check then raises, or
+    throttling would never trigger.
     """
     email = User.objects.normalize_email(email)
     login_attempt_start(email=email, client_address=client_address)
     # authenticate() hashes the password even for an unknown email, so the
     # response time does not reveal which emails have an account.
     user = authenticate(email=email, password=password)
-    if user is None:
+    if user is None or (roles is not None and not has_role(user, roles)):
         raise InvalidCredentials()
-    return user, _login_succeeded(user=user)
+    login_failures_clear(email=email)
+    return user
 
 
 @transaction.atomic
-def _login_succeeded(*, user: User) -> str:
-    login_failures_clear(email=user.email)
+def token_issue(*, user: User) -> str:
+    """A new raw API token for ``user``, who just proved who they are."""
     user.last_login = timezone.now()
     user.save(update_fields=["last_login"])
     return ApiToken.issue(user)
+
+
+def customer_login(*, email: str, password: str, client_address: str) -> tuple[User, str]:
+    """Check the credentials and return the user with a new raw API token."""
+    user = login_credentials_check(email=email, password=password, client_address=client_address)
+    return user, token_issue(user=user)
 
 
 @transaction.atomic
@@ -139,7 +155,7 @@ def password_change(
 
     A wrong current password counts as a failed login for the account, under
     the login throttle: a stolen token must not allow guessing the password.
-    Not one transaction, for the same reason as ``customer_login``.
+    Not one transaction, for the same reason as ``login_credentials_check``.
     """
     login_attempt_start(email=user.email, client_address=client_address)
     if not user.check_password(current_password):

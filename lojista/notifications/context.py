@@ -13,15 +13,15 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.utils import formats
 
+from lojista.core.money import format_money
 from lojista.notifications.headers import usable_address
 from lojista.notifications.kinds import EmailKind, EmailRef
 from lojista.notifications.models import NotificationSettings
 
 
 def money(amount: Decimal, currency: str) -> str:
-    return f"{formats.number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}"
+    return format_money(amount, currency)
 
 
 def shop_context(shop: NotificationSettings) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import InvalidInput
-from lojista.core.pagination import decode_cursor, encode_cursor
+from lojista.core.pagination import Page, keyset_page
 from lojista.customers.auth import has_role, require_role
 from lojista.customers.models import User
 from lojista.notifications import kinds
@@ -147,23 +147,15 @@ def email_preview(
             raise InvalidInput.field("template", describe_error(error)) from None
 
 
-@dataclass(frozen=True)
-class OutboxPage:
-    items: list[OutboxMessage]
-    next_cursor: str | None
+OutboxPage = Page[OutboxMessage]
 
 
 def outbox_page(*, status: str | None = None, cursor: str | None = None, limit: int = 50) -> OutboxPage:
     """Outbox emails, newest first (by id), optionally of one status."""
-    messages = OutboxMessage.objects.select_related("order").order_by("-id")
+    messages = OutboxMessage.objects.select_related("order")
     if status:
         messages = messages.filter(status=status)
-    if cursor:
-        messages = messages.filter(id__lt=decode_cursor(cursor, keys={"id": int})["id"])
-    rows = list(messages[: limit + 1])
-    items = rows[:limit]
-    next_cursor = encode_cursor({"id": items[-1].pk}) if len(rows) > limit else None
-    return OutboxPage(items=items, next_cursor=next_cursor)
+    return keyset_page(messages, order=("-id",), cursor=cursor, limit=limit)
 
 
 def outbox_message(*, message_id: int) -> OutboxMessage:

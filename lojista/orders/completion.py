@@ -31,13 +31,11 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from lojista.checkout.errors import CheckoutCompleted, CheckoutOutdated, PaymentInProgress
 from lojista.checkout.models import Checkout
-from lojista.checkout.selectors import enabled_payment_methods
+from lojista.checkout.payment_methods import check_payment_method
 from lojista.checkout.services import checkout_claim_for_payment, checkout_release_claim
-from lojista.core.errors import InvalidInput
 from lojista.inventory.errors import InsufficientStock
 from lojista.orders.models import Order
 from lojista.orders.services import order_place
@@ -81,9 +79,7 @@ def checkout_complete(
     fingerprint = request_fingerprint(payment_method=payment_method, payment_token=payment_token)
     if checkout.status != Checkout.Status.OPEN:
         return _replay(checkout=checkout, idempotency_key=idempotency_key, fingerprint=fingerprint)
-    if payment_method not in enabled_payment_methods():
-        message = _("Choose one of the payment methods the checkout offers.")
-        raise InvalidInput.field("payment_method", message)
+    check_payment_method(payment_method)
     payment_token_check(gateway=payment_method, payment_token=payment_token)
     try:
         checkout_claim_for_payment(checkout=checkout, attempt_key=idempotency_key)

@@ -14,6 +14,7 @@ from lojista.core.schemas import Error, InputSchema
 from lojista.customers.models import User
 from lojista.orders.completion import checkout_complete
 from lojista.orders.schemas import OrderOut
+from lojista.payments.models import Payment
 
 router = Router(tags=["checkout"])
 
@@ -24,7 +25,9 @@ class IdempotencyKeyRequired(DomainError):
 
 
 class CompleteIn(InputSchema):
-    payment_method: Literal["offline", "test", "stripe"]
+    # Every gateway the shop knows; which ones are offered now is checked by
+    # the service (checkout.payment_methods), a 422 naming payment_method.
+    payment_method: Payment.Gateway
     payment_token: str | None = Field(default=None, max_length=255)
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lojista.catalog.models import PricedLineSnapshot
+
 
 class OrderStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -75,20 +77,9 @@ class Order(models.Model):
         return f"#{self.number}"
 
 
-class OrderLine(models.Model):
+class OrderLine(PricedLineSnapshot):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey(
-        "catalog.Variant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    product_name = models.CharField(max_length=200)
-    variant_name = models.CharField(max_length=200, blank=True)
-    sku = models.CharField(max_length=64)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
-    quantity = models.PositiveIntegerField()
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
-
-    def __str__(self) -> str:
-        return f"{self.quantity} x {self.sku}"
 
 
 class OrderEvent(models.Model):

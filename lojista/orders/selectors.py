@@ -5,20 +5,14 @@ placement (numbers are handed out in commit order), so "newest first" is
 "highest number first" and a page costs the same few queries however far in.
 """
 
-from dataclasses import dataclass
-
 from django.db.models import Prefetch, Q, QuerySet
 
-from lojista.core.pagination import decode_cursor, encode_cursor
+from lojista.core.pagination import Page, keyset_page
 from lojista.customers.models import User
 from lojista.orders.errors import OrderNotFound
 from lojista.orders.models import Order, OrderEvent
 
-
-@dataclass(frozen=True)
-class OrderPage:
-    items: list[Order]
-    next_cursor: str | None
+OrderPage = Page[Order]
 
 
 def orders_with_details() -> QuerySet[Order]:
@@ -29,17 +23,7 @@ def orders_with_details() -> QuerySet[Order]:
 
 
 def _page(orders: QuerySet[Order], *, cursor: str | None, limit: int) -> OrderPage:
-    orders = orders.order_by("-number")
-    if cursor:
-        position = decode_cursor(cursor, keys={"number": int})
-        orders = orders.filter(number__lt=position["number"])
-    # One extra row tells whether a next page exists without a COUNT query.
-    rows = list(orders[: limit + 1])
-    items = rows[:limit]
-    has_more = len(rows) > limit
-    return OrderPage(
-        items=items, next_cursor=encode_cursor({"number": items[-1].number}) if has_more else None
-    )
+    return keyset_page(orders, order=("-number",), cursor=cursor, limit=limit)
 
 
 def customer_order_page(*, customer: User, cursor: str | None = None, limit: int = 20) -> OrderPage:

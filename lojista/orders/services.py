@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojista.carts.services import cart_mark_converted
+from lojista.catalog.models import copy_line
 from lojista.checkout.errors import CheckoutCompleted, CheckoutOutdated
 from lojista.checkout.models import Checkout, CheckoutLine
 from lojista.core.errors import DomainError, InvalidInput
@@ -106,17 +107,7 @@ def _order_from(checkout: Checkout, payment: Payment, payment_status: str, numbe
 
 def _lines_from(order: Order, lines: list[CheckoutLine]) -> list[OrderLine]:
     return OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            variant_id=line.variant_id,
-            product_name=line.product_name,
-            variant_name=line.variant_name,
-            sku=line.sku,
-            unit_price=line.unit_price,
-            quantity=line.quantity,
-            line_total=line.line_total,
-        )
-        for line in lines
+        copy_line(line, OrderLine, order=order, line_total=line.line_total) for line in lines
     )
 
 

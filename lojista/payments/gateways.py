@@ -4,7 +4,9 @@ A gateway turns a Payment into a ``ChargeResult`` and gives money back; it
 never touches the database (the services record what it answers). Three are
 built in: ``offline`` (cash on delivery / bank transfer: nothing to charge),
 ``test`` (fake cards for development and demos) and ``stripe`` (PaymentIntents).
-Which ones a checkout offers is ``lojista.checkout.selectors.enabled_payment_methods()``.
+Each says whether it is enabled; the payments app registers them with
+``lojista.checkout.payment_methods``, the one place that knows which ones a
+checkout offers.
 """
 
 import logging
@@ -39,6 +41,10 @@ class Gateway(Protocol):
     # True when charge() and refund() call a remote provider: they must then
     # run outside any database transaction.
     remote: bool
+
+    def is_enabled(self) -> bool:
+        """Whether the shop offers it now (read on every call)."""
+        ...
 
     def charge(self, *, payment: Payment, payment_token: str | None) -> ChargeResult: ...
 
@@ -79,6 +85,9 @@ class OfflineGateway:
     code = Payment.Gateway.OFFLINE.value
     remote = False
 
+    def is_enabled(self) -> bool:
+        return True
+
     def charge(self, *, payment: Payment, payment_token: str | None) -> ChargeResult:
         return ChargeResult(status="awaiting")
 
@@ -93,6 +102,10 @@ class TestGateway:
 
     code = Payment.Gateway.TEST.value
     remote = False
+
+    def is_enabled(self) -> bool:
+        """Off in production unless the shop turns it on: fake cards must not pay."""
+        return bool(settings.LOJISTA_TEST_GATEWAY_ENABLED)
 
     def charge(self, *, payment: Payment, payment_token: str | None) -> ChargeResult:
         if payment_token == "tok_visa":
@@ -138,6 +151,9 @@ class StripeGateway:
 
     code = Payment.Gateway.STRIPE.value
     remote = True
+
+    def is_enabled(self) -> bool:
+        return bool(settings.STRIPE_SECRET_KEY)
 
     def charge(self, *, payment: Payment, payment_token: str | None) -> ChargeResult:
         """Create (and, given a PaymentMethod id, confirm) the PaymentIntent;
@@ -227,13 +243,14 @@ def intent_outcome(intent: dict[str, Any]) -> ChargeResult:
     )
 
 
-_GATEWAYS: dict[str, Gateway] = {
+# Every gateway the shop knows (one per Payment.Gateway), in the order offered.
+GATEWAYS: dict[str, Gateway] = {
     gateway.code: gateway for gateway in (OfflineGateway(), TestGateway(), StripeGateway())
 }
 
 
 def gateway_for(code: str) -> Gateway:
     try:
-        return _GATEWAYS[code]
+        return GATEWAYS[code]
     except KeyError:
         raise LookupError(f"No payment gateway is called {code!r}") from None

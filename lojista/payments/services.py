@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lojista.checkout.models import Checkout
-from lojista.checkout.selectors import enabled_payment_methods
+from lojista.checkout.payment_methods import check_payment_method
 from lojista.core.errors import InvalidInput
 from lojista.payments.errors import (
     IdempotencyKeyReused,
@@ -60,7 +60,7 @@ def payment_start(
     payment = Payment.objects.filter(checkout=checkout, idempotency_key=idempotency_key).first()
     created = False
     if payment is None:
-        _check_enabled(gateway)
+        check_payment_method(gateway)
         try:
             with transaction.atomic():
                 payment = _new_payment(checkout, gateway, idempotency_key, request_hash)
@@ -83,7 +83,7 @@ def payment_create(
     outside any transaction, where a twin request's INSERT losing the unique
     constraint's race aborts nothing, and the winner's row is returned."""
     _refuse_inside_transaction("payment_create")
-    _check_enabled(gateway)
+    check_payment_method(gateway)
     payment = _new_payment(checkout, gateway, idempotency_key, request_hash)
     try:
         payment.save(force_insert=True)
@@ -104,12 +104,6 @@ def _new_payment(checkout: Checkout, gateway: str, idempotency_key: str, request
         idempotency_key=idempotency_key,
         request_hash=request_hash,
     )
-
-
-def _check_enabled(gateway: str) -> None:
-    if gateway not in enabled_payment_methods():
-        message = _("Choose one of the payment methods the checkout offers.")
-        raise InvalidInput.field("payment_method", message)
 
 
 def payment_execute(*, payment: Payment, payment_token: str | None) -> Payment:

@@ -115,7 +115,7 @@ def test_a_price_change_shows_the_new_price_and_says_so_once(api, shirt):
     assert line["unit_price"]["amount"] == "27.90"
     assert (line["problem"], line["message"]) == (
         "price_changed",
-        "The price changed from 25.00 EUR to 27.90 EUR",
+        "The price changed from €25.00 to €27.90",
     )
     assert (line["quantity"], line["available"], first["checkoutable"]) == (2, True, True)
     assert first["subtotal"]["amount"] == "55.80"
@@ -203,7 +203,7 @@ def test_messages_are_in_portuguese_for_a_portuguese_client(api, shirt, mug):
 
     assert line_of(cart, shirt)["message"] == "Este produto está esgotado"
     assert line_of(cart, low)["message"] == "Só restam 2"
-    assert line_of(cart, mug)["message"] == "O preço mudou de 12,50 EUR para 1234,50 EUR"
+    assert line_of(cart, mug)["message"] == "O preço mudou de €\xa012,50 para €\xa01.234,50"
     assert cart["messages"][0] == "Camiseta (M): Este produto está esgotado"
 
 

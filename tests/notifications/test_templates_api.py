@@ -120,7 +120,7 @@ def test_preview_of_the_shipped_template_and_of_a_draft(api, owner_headers):
     broken = preview(api, owner_headers, subject="{% debug %}")
 
     assert shipped["subject"] == f"Order #{order.number} confirmed"
-    assert draft["subject"] == "Draft 65.00 EUR"
+    assert draft["subject"] == "Draft €65.00"
     assert f"Thank you for your order #{order.number}" in draft["text"]  # the other parts: saved (shipped)
     assert broken.status_code == 422
 

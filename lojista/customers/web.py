@@ -1,0 +1,77 @@
+"""People on the web surfaces (back office, storefront): session login under
+the API's login throttle, and the role guards of views.
+
+The API logs in with bearer tokens (``customers.api``); pages log in with
+Django's sessions, CSRF-protected like every form. Both check credentials
+with ``services.login_credentials_check``, so failed attempts count across
+them, and both count in the same ``login`` rate limits.
+"""
+
+import functools
+from collections.abc import Callable, Collection
+from typing import Any
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from lojista.core.http import client_address
+from lojista.core.ratelimit import rate_limit
+from lojista.customers.auth import OWNER_ROLES, STAFF_ROLES, has_role
+from lojista.customers.models import User
+from lojista.customers.services import login_credentials_check
+
+View = Callable[..., HttpResponse]
+
+
+def session_login(
+    request: HttpRequest, *, email: str, password: str, roles: Collection[str] | None = None
+) -> User:
+    """Log the person in to this browser session and return them; raise
+    RateLimited, TooManyLoginAttempts or InvalidCredentials (a user without
+    one of ``roles``, when given, is refused like a wrong password).
+
+    ``django.contrib.auth.login`` gives the session a new key and the CSRF
+    token a new value (no session fixation) and records ``last_login``.
+    Call it from a view that receives the form by POST under Django's CSRF
+    protection (the default for every view not marked ``csrf_exempt``).
+    """
+    rate_limit(request, "login", email=email)
+    user = login_credentials_check(
+        email=email, password=password, client_address=client_address(request), roles=roles
+    )
+    auth.login(request, user)
+    return user
+
+
+def _role_required(roles: Collection[str], view: View | None, login_url: str | None) -> Any:
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(
+                    request.get_full_path(), login_url or settings.LOJISTA_STAFF_LOGIN_URL
+                )
+            if not has_role(request.user, roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate(view) if view is not None else decorate
+
+
+def staff_required(view: View | None = None, *, login_url: str | None = None) -> Any:
+    """A view for staff members (role staff or owner): an anonymous visitor
+    is sent to log in (``login_url``, else ``LOJISTA_STAFF_LOGIN_URL``, with
+    ``?next=`` back here), a logged-in user without the role gets 403.
+    ``@staff_required`` or ``@staff_required(login_url=...)``; on a
+    class-based view, ``@method_decorator(staff_required, name="dispatch")``."""
+    return _role_required(STAFF_ROLES, view, login_url)
+
+
+def owner_required(view: View | None = None, *, login_url: str | None = None) -> Any:
+    """Like ``staff_required``, for owners only: a staff member gets 403."""
+    return _role_required(OWNER_ROLES, view, login_url)
