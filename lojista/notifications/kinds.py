@@ -93,9 +93,14 @@ def unregister(key: str) -> None:
     _kinds.pop(key, None)
 
 
+def find(key: str) -> EmailKind | None:
+    """The kind ``key``, or None (an extension's kind once it is gone)."""
+    return _kinds.get(key)
+
+
 def get(key: str) -> EmailKind:
     """The kind ``key``; EmailTemplateNotFound (404) for a kind nobody registered."""
-    kind = _kinds.get(key)
+    kind = find(key)
     if kind is None:
         raise EmailTemplateNotFound()
     return kind

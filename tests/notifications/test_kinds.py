@@ -16,8 +16,10 @@ from lojista.customers.models import User
 from lojista.notifications import kinds, selectors, services
 from lojista.notifications.kinds import EmailKind, EmailRef
 from lojista.notifications.models import EmailTemplate, NotificationSettings, OutboxMessage
+from lojista.notifications.services import outbox
 from lojista.orders.models import OrderEvent
-from tests.notifications.factories import make_order
+from tests.notifications.conftest import MERCHANT
+from tests.notifications.factories import make_order, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +240,26 @@ def test_saving_a_kind_template_is_checked_on_its_own_sample(api, owner_headers,
         headers=owner_headers,
     )
     assert ok.status_code == 200 and ok.json()["overridden"] is True
+
+
+def test_an_email_of_a_kind_no_longer_registered_fails_alone(
+    shop, ana, smtp, django_capture_on_commit_callbacks
+):
+    """An extension removed with emails still in the outbox: those fail with
+    a reason, and the emails delivered with them in the batch are sent."""
+    kinds.register(WELCOME)
+    with django_capture_on_commit_callbacks(execute=False):
+        welcome = queue_welcome(ana)
+        place_order(email="bia@example.com")
+    kinds.unregister("welcome")
+
+    outbox.outbox_deliver(message_id=welcome.pk, batch=outbox.DELIVERY_BATCH)
+
+    statuses = {row.kind: (row.status, row.last_error) for row in OutboxMessage.objects.all()}
+    assert statuses["welcome"][0] == "failed"
+    assert "EmailTemplateNotFound" in statuses["welcome"][1]
+    assert statuses["order_confirmation"] == ("sent", "")
+    assert statuses["new_order"] == ("sent", "")
+    assert sorted(address for item in smtp.received for address in item.rcpt_tos) == sorted(
+        ["bia@example.com", *MERCHANT]
+    )

@@ -189,7 +189,9 @@ def _subjects(messages: list[OutboxMessage]) -> dict[tuple[str, str], Any]:
     (kinds.EmailKind.load; the order emails share one)."""
     wanted: dict[Callable[[list[str]], Mapping[str, Any]], tuple[str, set[str]]] = {}
     for message in messages:
-        load = kinds.get(message.kind).load
+        # A kind no longer registered fails its own email when rendered, not the batch.
+        kind = kinds.find(message.kind)
+        load = kind.load if kind is not None else None
         if message.subject_type and load is not None:
             wanted.setdefault(load, (message.subject_type, set()))[1].add(message.subject_id)
     found: dict[tuple[str, str], Any] = {}
