@@ -9,14 +9,17 @@ each outcome. Two workers are two processes taking the tasks in turn, as two
 `db_worker` processes share one queue. The task queue's own cost per task
 (one claim query with the database backend) is not in it.
 
-The server is a sink that only counts what it receives (and the Message-IDs):
-what is measured is the workers, not the test server's parsing, which in
-production runs on another machine.
+The server is a sink in a process of its own that only keeps what it
+receives's Message-IDs: what is measured is the workers, not the test
+server's parsing, which in production runs on another machine. (Its own
+process also keeps the workers from being forked out of a process running an
+event loop thread, which can leave them without a server.)
 """
 
 import multiprocessing
 import re
 from decimal import Decimal
+from multiprocessing.connection import Connection
 
 from bench.harness import setup_django, test_database, timed
 
@@ -133,24 +136,42 @@ def _run_workers(ids: list[int], workers: int) -> None:
         assert process.exitcode == 0, f"a worker failed ({process.exitcode})"
 
 
-def _measure(workers: int, first_number: int, sink: Sink) -> float:
+def _measure(workers: int, first_number: int, server: Connection) -> tuple[float, int]:
+    """Emails per second of ``workers``, and the SMTP connections they used."""
     from lojista.notifications.models import OutboxMessage
 
     ids = _fill(first_number)
-    sink.message_ids.clear()
-    sink.connections = 0
     seconds = timed(lambda: _run_workers(ids, workers))
+    server.send("report")
+    message_ids, connections = server.recv()
     sent = OutboxMessage.objects.filter(pk__in=ids, status=OutboxMessage.Status.SENT)
     assert sent.count() == EMAILS, f"{workers} worker(s): not all sent"
     expected = {message_id.encode() for message_id in sent.values_list("message_id", flat=True)}
-    assert sorted(sink.message_ids) == sorted(expected), f"{workers} worker(s): not each exactly once"
-    return EMAILS / seconds
+    assert sorted(message_ids) == sorted(expected), f"{workers} worker(s): not each exactly once"
+    return EMAILS / seconds, connections
 
 
-def run() -> dict[str, str]:
+def _serve(port: int, commands: Connection) -> None:
+    """The SMTP sink, run in its own process and driven through ``commands``."""
     import logging
 
     from aiosmtpd.controller import Controller
+
+    # The SMTP server logs every command at INFO: not what is measured.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    commands.send("ready")
+    while (command := commands.recv()) != "stop":
+        if command == "report":
+            commands.send((list(sink.message_ids), sink.connections))
+            sink.message_ids.clear()
+            sink.connections = 0
+    controller.stop()
+
+
+def run() -> dict[str, str]:
     from django.test.utils import override_settings
 
     from lojista.notifications.models import NotificationSettings
@@ -160,34 +181,30 @@ def run() -> dict[str, str]:
     shop.order_notification_emails = ["orders@shop.example"]
     shop.save()
 
-    # The SMTP server logs every command at INFO: not what is measured.
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    port = free_port()
+    commands, server_end = multiprocessing.Pipe()
+    server = multiprocessing.get_context("fork").Process(target=_serve, args=(port, server_end), daemon=True)
+    server.start()
+    assert commands.recv() == "ready"
+    figures = {"emails": str(EMAILS)}
     try:
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST=controller.hostname,
-            EMAIL_PORT=controller.port,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
             EMAIL_HOST_USER="",
             EMAIL_HOST_PASSWORD="",
             EMAIL_USE_TLS=False,
             EMAIL_USE_SSL=False,
         ):
-            one = _measure(1, 10_000, sink)
-            one_connections = sink.connections
-            two = _measure(2, 20_000, sink)
-            two_connections = sink.connections
+            for workers, label, first_number in ((1, "one worker", 10_000), (2, "two workers", 20_000)):
+                rate, connections = _measure(workers, first_number, commands)
+                figures[f"{label}: emails/s"] = f"{rate:.0f}"
+                figures[f"{label}: SMTP connections"] = str(connections)
     finally:
-        controller.stop()
-    return {
-        "emails": str(EMAILS),
-        "one worker: emails/s": f"{one:.0f}",
-        "one worker: SMTP connections": str(one_connections),
-        "two workers: emails/s": f"{two:.0f}",
-        "two workers: SMTP connections": str(two_connections),
-    }
+        commands.send("stop")
+        server.join(timeout=10)
+    return figures
 
 
 if __name__ == "__main__":

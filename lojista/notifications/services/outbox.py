@@ -160,17 +160,21 @@ def outbox_retry(*, message: OutboxMessage) -> OutboxMessage:
 def _claim(message_id: int, batch: int) -> list[OutboxMessage]:
     """Take row ``message_id`` if it is due, and with it up to ``batch`` - 1
     other due rows, oldest first, for this worker: a conditional UPDATE, so
-    of two workers racing for a row, one gets it (on PostgreSQL the rows
-    another worker is claiming are skipped, not waited for). The rows are
-    marked with a claim of their own. A row already taken (by another
-    task's batch, most often) costs one read."""
+    of two workers racing for a row, one gets it (on PostgreSQL the rows are
+    locked first with SKIP LOCKED: those another worker is claiming are
+    skipped, not waited for). The rows are marked with a claim of their own.
+    A row already taken (by another task's batch, most often) costs one read."""
     now = timezone.now()
     due = OutboxMessage.objects.filter(status__in=[Status.READY, Status.SENDING], next_attempt_at__lte=now)
     if not due.filter(pk=message_id).exists():
         return []
     claim = uuid.uuid4().hex
     with transaction.atomic():
-        ids = [message_id]
+        # Only rows this transaction holds are updated: a row another worker is
+        # claiming is skipped, never waited for (two waits would deadlock).
+        ids = list(due.filter(pk=message_id).select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if not ids:
+            return []
         if batch > 1:
             others = due.exclude(pk=message_id).order_by("next_attempt_at", "pk")
             ids += others.select_for_update(skip_locked=True).values_list("pk", flat=True)[: batch - 1]
