@@ -21,6 +21,10 @@ class PaymentStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     REFUNDED = "refunded", _("Refunded")
+    # A cancelled order's card payment is being given back (after the
+    # cancellation commits), or the gateway refused: staff see why and retry.
+    REFUND_PENDING = "refund_pending", _("Refund pending")
+    REFUND_FAILED = "refund_failed", _("Refund failed")
 
 
 class OrderNumberCounter(models.Model):
@@ -97,7 +101,11 @@ class OrderEvent(models.Model):
     class Type(models.TextChoices):
         PLACED = "placed", _("Order placed")
         STATUS_CHANGED = "status_changed", _("Status changed")
-        NOTE = "note", _("Note")
+        NOTE = "note", _("Note")  # an internal note of staff: never shown to the customer
+        TRACKING_CHANGED = "tracking_changed", _("Tracking link changed")
+        REFUND_REQUESTED = "refund_requested", _("Refund requested")
+        REFUNDED = "refunded", _("Refunded")
+        REFUND_FAILED = "refund_failed", _("Refund failed")
         EMAIL_QUEUED = "email_queued", _("Email queued")
         EMAIL_SENT = "email_sent", _("Email sent")
         EMAIL_FAILED = "email_failed", _("Email failed")
