@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from lojista.core.schemas import Error
 from lojista.customers.auth import staff_auth, token_auth
@@ -215,12 +215,12 @@ def staff_transition(request: UserRequest, payload: TransitionIn, number: int = 
     tags=["admin: orders"],
     response={201: StaffOrderOut, **STAFF_ERRORS},
 )
-def staff_note_add(request: UserRequest, payload: NoteIn, number: int = Number) -> tuple[int, Order]:
+def staff_note_add(request: UserRequest, payload: NoteIn, number: int = Number) -> Status:
     """Add an internal note to the order's timeline: staff see it, the customer never does."""
     services.order_note_add(
         order=selectors.order_by_number(number=number), note=payload.note, actor=request.auth
     )
-    return 201, selectors.staff_order(number=number)
+    return Status(201, selectors.staff_order(number=number))
 
 
 @router.put(
