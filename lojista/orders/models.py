@@ -74,6 +74,20 @@ class Order(models.Model):
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        # The back office's lists are keyset-paginated on the number, newest
+        # first (orders.selectors.staff_orders): with these, a page of a tab,
+        # a status or a payment status is a short index range at any depth,
+        # not a scan past every order of the other kinds (bench/orders_query.py).
+        indexes = [
+            models.Index(fields=["status", "-number"], name="order_status_number_idx"),
+            models.Index(fields=["payment_status", "-number"], name="order_payment_number_idx"),
+            # The "Pending" tab (statuses.TABS), whose IN list a two-column index cannot keep in order.
+            models.Index(
+                fields=["-number"],
+                condition=models.Q(status__in=["pending", "processed"]),
+                name="order_pending_tab_number_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.number}"
