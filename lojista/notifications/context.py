@@ -25,6 +25,7 @@ from lojista.payments.models import Payment
 # the interim Django admin's order list, searched by number, until the back
 # office app lands.
 BACKOFFICE_ORDER_PATH = "/admin/orders/order/?q={number}"
+REFUND_ISSUED = frozenset({PaymentStatus.REFUND_PENDING, PaymentStatus.REFUNDED, PaymentStatus.REFUND_FAILED})
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -94,6 +95,10 @@ def order_context(order: Order) -> dict[str, Any]:
         "cancel_reason": order.cancel_reason,
         "cancel_reason_label": str(CANCEL_REASONS.get(order.cancel_reason, "")),
         "is_cancelled": order.status == OrderStatus.CANCELLED,
+        # The shop gave (or is giving) the money back: a cancelled card
+        # payment's refund is sent once the cancellation is saved.
+        "refund_issued": order.payment_status in REFUND_ISSUED,
+        "refund_amount": money(order.total, order.currency),
     }
 
 
@@ -166,6 +171,8 @@ def sample_order_context() -> dict[str, Any]:
         "cancel_reason": "customer_request",
         "cancel_reason_label": str(CANCEL_REASONS["customer_request"]),
         "is_cancelled": False,
+        "refund_issued": False,
+        "refund_amount": money(Decimal("35.00"), currency),
     }
 
 

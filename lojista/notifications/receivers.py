@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from lojista.notifications import services
 from lojista.orders.models import Order, OrderEvent
-from lojista.orders.signals import order_placed, order_status_changed
+from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
 
 
 @receiver(order_placed, dispatch_uid="notifications.order_placed")
@@ -24,3 +24,11 @@ def queue_order_status_email(
     # The staff member may untick "notify the customer".
     if notify:
         services.order_status_email_queue(order=order, event=event)
+
+
+@receiver(order_tracking_changed, dispatch_uid="notifications.order_tracking_changed")
+def queue_order_tracking_email(
+    sender: Any, *, order: Order, event: OrderEvent, notify: bool = True, **kwargs: Any
+) -> None:
+    if notify:
+        services.order_tracking_email_queue(order=order, event=event)

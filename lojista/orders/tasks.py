@@ -3,8 +3,14 @@
 from django_tasks import task
 
 from lojista.orders.completion import payments_reconcile
+from lojista.orders.services import order_refund_send
 
 
 @task()
 def reconcile_payments() -> int:
     return payments_reconcile()
+
+
+@task()
+def send_order_refund(order_id: int, attempt: int) -> str:
+    return order_refund_send(order_id=order_id, attempt=attempt)
