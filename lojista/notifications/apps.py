@@ -8,6 +8,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # Connect the order signals: the outbox rows are written in the
-        # order's own transaction.
-        from lojista.notifications import receivers  # noqa: F401
+        # The outbox rows are written in the order's own transaction.
+        from lojista.notifications.receivers import queue_order_placed_emails, queue_order_status_email
+        from lojista.orders.signals import order_placed, order_status_changed
+
+        order_placed.connect(queue_order_placed_emails, dispatch_uid="notifications.order_placed")
+        order_status_changed.connect(
+            queue_order_status_email, dispatch_uid="notifications.order_status_changed"
+        )
