@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,11 +10,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # The outbox rows are written in the order's own transaction.
+        from lojista.core.scheduler import register_periodic
         from lojista.notifications.receivers import queue_order_placed_emails, queue_order_status_email
+        from lojista.notifications.tasks import sweep_outbox
         from lojista.orders.signals import order_placed, order_status_changed
 
+        # The outbox rows are written in the order's own transaction.
         order_placed.connect(queue_order_placed_emails, dispatch_uid="notifications.order_placed")
         order_status_changed.connect(
             queue_order_status_email, dispatch_uid="notifications.order_status_changed"
         )
+        register_periodic(sweep_outbox, every=timedelta(minutes=1))
