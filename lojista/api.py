@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lojista.carts.api import router as carts_router
+from lojista.carts.login_api import router as login_router
 from lojista.catalog.api import router as catalog_router
 from lojista.checkout.api import router as checkout_router
 from lojista.core.errors import (
@@ -254,6 +255,7 @@ def _localized_error(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 api.add_router("/", customers_router)
+api.add_router("/", login_router)
 api.add_router("/", catalog_router)
 api.add_router("/", inventory_router)
 api.add_router("/", carts_router)

@@ -1,16 +1,16 @@
-"""Accounts: register, log in and out, and who am I."""
+"""Accounts: register, log out, and who am I (logging in, which merges the
+guest cart, is in carts/login_api.py)."""
 
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from lojista.carts.services import cart_for_customer, cart_merge_into_customer
 from lojista.core.http import client_address
 from lojista.core.ratelimit import rate_limit
 from lojista.core.schemas import Error
 from lojista.customers import services
 from lojista.customers.auth import token_auth
 from lojista.customers.models import User
-from lojista.customers.schemas import AuthOut, CustomerOut, LoginIn, LoginOut, PasswordChangeIn, RegisterIn
+from lojista.customers.schemas import AuthOut, CustomerOut, PasswordChangeIn, RegisterIn
 
 router = Router(tags=["accounts"])
 
@@ -28,22 +28,6 @@ def register(request: HttpRequest, payload: RegisterIn):
         email=payload.email, password=payload.password, name=payload.name, language=request.LANGUAGE_CODE
     )
     return Status(201, {"token": token, "customer": user})
-
-
-@router.post("/auth/login", response={200: LoginOut, 401: Error, 422: Error, 429: Error})
-def login(request: HttpRequest, payload: LoginIn):
-    rate_limit(request, "login", email=payload.email)
-    user, token = services.customer_login(
-        email=payload.email, password=payload.password, client_address=client_address(request)
-    )
-    language = request.LANGUAGE_CODE
-    messages = (
-        cart_merge_into_customer(guest_token=payload.cart_token, customer=user, language=language)
-        if payload.cart_token
-        else []
-    )
-    cart = cart_for_customer(customer=user, language=language)
-    return {"token": token, "customer": user, "cart_token": cart.token, "messages": messages}
 
 
 def _bearer_token(request: AuthenticatedRequest) -> str:
