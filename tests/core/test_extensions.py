@@ -1,6 +1,6 @@
 """The extension seam, proved with tests/sample_extension (listed in
 LOJISTA_EXTENSIONS by tests/settings.py): an Effect row per periodic run and
-per order placed, but only while it is installed. Tests use the
+per order status change, but only while it is installed. Tests use the
 ImmediateBackend, so an enqueued task has already run when enqueue() returns."""
 
 import threading
@@ -21,6 +21,8 @@ from lojista.core.extensions import (
 )
 from lojista.core.models import Extension
 from lojista.core.scheduler import enqueue_due
+from lojista.orders.models import Order
+from lojista.orders.services import order_transition
 from tests.orders.factories import placed_order
 from tests.sample_extension.models import Effect
 from tests.sample_extension.tasks import note_minute
@@ -32,6 +34,11 @@ NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
 
 
+def processed_order() -> Order:
+    """An order placed and moved to processed: one order_status_changed."""
+    return order_transition(order=placed_order(), to="processed", actor=None)
+
+
 def effects() -> list[str]:
     return list(Effect.objects.order_by("id").values_list("what", flat=True))
 
@@ -41,7 +48,7 @@ def test_an_extension_is_listed_and_off_by_default():
         ExtensionInfo(
             slug=SLUG,
             name="Sample extension",
-            description="Counts orders and minutes, for the tests.",
+            description="Counts status changes and minutes, for the tests.",
             installed=False,
         )
     ]
@@ -51,7 +58,7 @@ def test_an_extension_is_listed_and_off_by_default():
 
 def test_while_uninstalled_its_task_and_receiver_do_nothing():
     assert NOTE_MINUTE not in enqueue_due(NOON)
-    placed_order()
+    processed_order()
     note_minute.enqueue()  # a run enqueued earlier does nothing either
 
     assert effects() == []
@@ -61,23 +68,23 @@ def test_once_installed_its_task_and_receiver_act():
     extension_install(slug=SLUG)
 
     assert NOTE_MINUTE in enqueue_due(NOON)
-    order = placed_order()
+    order = processed_order()
 
-    assert effects() == ["minute", f"order {order.number}"]
+    assert effects() == ["minute", f"order {order.number} processed"]
     assert extension_list()[0].installed is True
 
 
 def test_uninstalling_stops_every_effect_at_once_and_keeps_the_data():
     extension_install(slug=SLUG)
     enqueue_due(NOON)
-    first = placed_order()
+    first = processed_order()
 
     extension_uninstall(slug=SLUG)
     assert NOTE_MINUTE not in enqueue_due(NOON + timedelta(minutes=1))
-    placed_order()
+    processed_order()
     note_minute.enqueue()
 
-    assert effects() == ["minute", f"order {first.number}"]
+    assert effects() == ["minute", f"order {first.number} processed"]
     assert Extension.objects.get(slug=SLUG).installed is False
 
 
@@ -150,5 +157,5 @@ def test_an_uninstall_committed_elsewhere_is_seen_by_the_next_check():
     thread.join()
 
     assert extension_installed(SLUG) is False
-    placed_order()
+    processed_order()
     assert effects() == []

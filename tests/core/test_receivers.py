@@ -24,6 +24,9 @@ def test_each_project_signal_has_its_receivers_connected_once_by_dispatch_uid():
     assert {name: connected(signal) for name, signal in SIGNALS.items()} == {
         "carts.cart_changed": ["checkout.outdate_on_cart_change"],
         "payments.payment_succeeded": ["orders.place_order_for_payment"],
-        "orders.order_placed": ["notifications.order_placed", "sample_extension.order_placed"],
-        "orders.order_status_changed": ["notifications.order_status_changed"],
+        "orders.order_placed": ["notifications.order_placed"],
+        "orders.order_status_changed": [
+            "notifications.order_status_changed",
+            "sample_extension.status_changed",
+        ],
     }

@@ -10,13 +10,15 @@ class SampleExtensionConfig(ExtensionConfig):
     label = "sample_extension"
     slug = "sample-extension"
     verbose_name = _("Sample extension")
-    description = _("Counts orders and minutes, for the tests.")
+    description = _("Counts status changes and minutes, for the tests.")
 
     def ready(self) -> None:
         from lojista.core.scheduler import register_periodic
-        from lojista.orders.signals import order_placed
-        from tests.sample_extension.receivers import note_order_placed
+        from lojista.orders.signals import order_status_changed
+        from tests.sample_extension.receivers import note_status_change
         from tests.sample_extension.tasks import note_minute
 
-        order_placed.connect(note_order_placed, dispatch_uid="sample_extension.order_placed")
+        # Not order_placed: the sample must not add its flag check to the
+        # placement's measured query budget (tests/completion).
+        order_status_changed.connect(note_status_change, dispatch_uid="sample_extension.status_changed")
         register_periodic(note_minute, every=timedelta(minutes=1))

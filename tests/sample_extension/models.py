@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Effect(models.Model):
-    """Something the extension did: ``what`` is "minute" or "order <number>"."""
+    """Something the extension did: ``what`` is "minute" or "order <number> <status>"."""
 
     what = models.CharField(max_length=50)
 

@@ -6,5 +6,5 @@ from tests.sample_extension.models import Effect
 
 
 @when_installed("sample-extension")
-def note_order_placed(sender: Any, *, order: Order, **kwargs: Any) -> None:
-    Effect.objects.create(what=f"order {order.number}")
+def note_status_change(sender: Any, *, order: Order, **kwargs: Any) -> None:
+    Effect.objects.create(what=f"order {order.number} {order.status}")
