@@ -1,6 +1,6 @@
 """Background work of notifications: delivery of one outbox email (enqueued
 when the row commits, and again by the sweep), and the sweep, which
-run_scheduler enqueues every minute (LOJISTA_PERIODIC_TASKS)."""
+run_scheduler enqueues every minute (registered in apps.py)."""
 
 from django_tasks import task
 

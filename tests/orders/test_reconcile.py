@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from lojista.checkout.models import Checkout
+from lojista.core.scheduler import periodic_tasks
 from lojista.inventory.models import Stock
 from lojista.orders.completion import payments_reconcile
 from lojista.orders.models import Order
@@ -81,5 +82,6 @@ def test_recent_payments_and_attempts_still_in_flight_are_left_to_their_request(
     assert statuses == {Payment.Status.SUCCEEDED}
 
 
-def test_the_sweep_is_scheduled(settings):
-    assert settings.LOJISTA_PERIODIC_TASKS["lojista.orders.tasks.reconcile_payments"] == 300
+def test_the_sweep_is_scheduled():
+    every = {periodic.path: periodic.every for periodic in periodic_tasks()}
+    assert every["lojista.orders.tasks.reconcile_payments"] == 300
