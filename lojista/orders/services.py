@@ -498,6 +498,27 @@ def _record_refund_outcome(order: Order, refund: Refund | None, *, actor: User |
         OrderEvent.objects.create(order=order, type=OrderEvent.Type.REFUND_FAILED, actor=actor, data=data)
 
 
+# A refund still pending this long after the cancellation has outlived its
+# retries (1 + 2 + 4 + 8 minutes): its task was lost in a crash.
+STUCK_REFUND_AFTER = timedelta(minutes=30)
+
+
+def refunds_reconcile(*, now: datetime | None = None) -> int:
+    """Send once more, as the last attempt, the refunds of cancelled orders
+    left pending by a crash or a lost task; their outcome (refunded, or
+    refund_failed for staff to see) is recorded on the order. Returns how
+    many were sent. Found through the payment-status index."""
+    now = now or timezone.now()
+    stuck = list(
+        Order.objects.filter(
+            payment_status=PaymentStatus.REFUND_PENDING, updated_at__lt=now - STUCK_REFUND_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for order_id in stuck:
+        order_refund_send(order_id=order_id, attempt=REFUND_ATTEMPTS)
+    return len(stuck)
+
+
 def order_refund_retry(*, order: Order, actor: User | None) -> str:
     """Staff send a failed (or still pending) refund again, now, as the last
     attempt: the outcome ("refunded" or "failed") is on the order when this
