@@ -44,6 +44,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy lojista
+	$(BIN)/lint-imports --no-cache
 
 bench: install
 	$(BIN)/python bench/run.py
@@ -55,4 +56,4 @@ messages: install
 	cd lojista && DEBUG=true ../$(BIN)/python ../manage.py compilemessages -l pt_BR
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "lojista.demo",
 ]
 
+# Extensions the owner may install (lojista.core.extensions; each is off until
+# installed): optional apps, appended to INSTALLED_APPS. Core never imports them.
+LOJISTA_EXTENSIONS: list[str] = []
+INSTALLED_APPS += LOJISTA_EXTENSIONS
+
 MIDDLEWARE = [
     # First: under /api/ it turns every error the others answer into JSON.
     "lojista.api.ApiMiddleware",
@@ -138,15 +143,6 @@ TASKS = {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
-}
-
-# Periodic jobs enqueued by `manage.py run_scheduler`: task path -> interval in seconds.
-LOJISTA_PERIODIC_TASKS = {
-    "lojista.inventory.tasks.release_expired_reservations": 60,
-    "lojista.customers.tasks.purge_login_failures": 3600,
-    "lojista.carts.tasks.purge_expired_carts": 3600,
-    "lojista.notifications.tasks.sweep_outbox": 60,
-    "lojista.orders.tasks.reconcile_payments": 300,
 }
 
 # The shop.

@@ -20,3 +20,6 @@ LOJISTA_TEST_GATEWAY_ENABLED = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The test client and live test servers speak plain HTTP.
 SECURE_SSL_REDIRECT = False
+# A tiny extension (tests/sample_extension), listed the way a real one is.
+LOJISTA_EXTENSIONS = [*LOJISTA_EXTENSIONS, "tests.sample_extension"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.sample_extension"]  # noqa: F405

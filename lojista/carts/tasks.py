@@ -1,4 +1,4 @@
-"""Background work of carts, enqueued by run_scheduler (LOJISTA_PERIODIC_TASKS)."""
+"""Background work of carts, enqueued by run_scheduler (registered in apps.py)."""
 
 from django_tasks import task
 

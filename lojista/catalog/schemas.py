@@ -1,13 +1,13 @@
-"""The product as the API shows it."""
+"""The product as the API shows it, with live availability (a presentation
+module may read the selectors of inventory: decision 5)."""
 
 from typing import Any
 
 from ninja import Field, Schema
 
 from lojista.catalog.models import Product, Variant
-from lojista.catalog.selectors import is_in_stock
 from lojista.core.schemas import Money
-from lojista.inventory.selectors import available_quantity
+from lojista.inventory.selectors import available_quantity, is_in_stock
 
 
 class VariantOut(Schema):

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from lojista.core import ratelimit  # noqa: F401  (registers its system check)
+        from lojista.core import extensions, ratelimit  # noqa: F401  (register their system checks)

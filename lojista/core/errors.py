@@ -85,3 +85,8 @@ class ServerError(DomainError):
     status = 500
     code = "server_error"
     default_message = _("Something went wrong on our side. Try again later.")
+
+
+class ExtensionNotFound(NotFound):
+    code = "extension_not_found"
+    default_message = _("No such extension.")

@@ -14,3 +14,16 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path} @ {self.slot}"
+
+
+class Extension(models.Model):
+    """Whether an extension (lojista.core.extensions) is installed. No row:
+    never installed, so off. Uninstalling keeps the row and every table of the
+    extension: installing again resumes where it stopped."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    installed = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({'installed' if self.installed else 'not installed'})"

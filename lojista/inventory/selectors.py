@@ -52,6 +52,13 @@ def available_quantity(variant: Variant) -> int | None:
     return variant.available_quantity_raw if variant.track_stock else None  # type: ignore[attr-defined]
 
 
+def is_in_stock(variant: Variant) -> bool:
+    """Untracked variants never run out; tracked ones need an available unit
+    (``variant`` annotated by ``with_availability``)."""
+    quantity = available_quantity(variant)
+    return quantity is None or quantity > 0
+
+
 def variant_stock_get(*, variant_id: int) -> Variant:
     """One variant with its product's slug and its stock figures (``on_hand``,
     ``reserved``, ``available_quantity_raw``) annotated, for the back office."""

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,9 +10,24 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # Connect the order signals: the outbox rows are written in the
-        # order's own transaction.
-        from lojista.notifications import receivers  # noqa: F401
+        from lojista.core.scheduler import register_periodic
         from lojista.notifications.order_kinds import register_order_kinds
+        from lojista.notifications.receivers import (
+            queue_order_placed_emails,
+            queue_order_status_email,
+            queue_order_tracking_email,
+        )
+        from lojista.notifications.tasks import sweep_outbox
+        from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
 
         register_order_kinds()
+
+        # The outbox rows are written in the order's own transaction.
+        order_placed.connect(queue_order_placed_emails, dispatch_uid="notifications.order_placed")
+        order_status_changed.connect(
+            queue_order_status_email, dispatch_uid="notifications.order_status_changed"
+        )
+        order_tracking_changed.connect(
+            queue_order_tracking_email, dispatch_uid="notifications.order_tracking_changed"
+        )
+        register_periodic(sweep_outbox, every=timedelta(minutes=1))

@@ -37,6 +37,9 @@ ORDER_CANCELLED = "order_cancelled"
 ORDER_CONTACT = "order_contact"
 
 
+REFUND_ISSUED = frozenset({PaymentStatus.REFUND_PENDING, PaymentStatus.REFUNDED, PaymentStatus.REFUND_FAILED})
+
+
 def order_ref(order: Order, data: dict[str, Any] | None = None) -> EmailRef:
     """How an outbox row refers to ``order``."""
     return EmailRef(subject_type=ORDER, subject_id=str(order.pk), data=data or {})
@@ -88,6 +91,10 @@ def order_context(order: Order) -> dict[str, Any]:
         "cancel_reason": order.cancel_reason,
         "cancel_reason_label": str(CANCEL_REASONS.get(order.cancel_reason, "")),
         "is_cancelled": order.status == OrderStatus.CANCELLED,
+        # The shop gave (or is giving) the money back: a cancelled card
+        # payment's refund is sent once the cancellation is saved.
+        "refund_issued": order.payment_status in REFUND_ISSUED,
+        "refund_amount": money(order.total, order.currency),
     }
 
 
@@ -136,6 +143,8 @@ def sample_order_context() -> dict[str, Any]:
         "cancel_reason": "customer_request",
         "cancel_reason_label": str(CANCEL_REASONS["customer_request"]),
         "is_cancelled": False,
+        "refund_issued": False,
+        "refund_amount": money(Decimal("35.00"), currency),
     }
 
 

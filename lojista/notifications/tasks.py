@@ -1,7 +1,7 @@
 """Background work of notifications: delivery of one outbox email, with the
 other due ones over the same connection (enqueued when the row commits, and
 again by the sweep), and the sweep, which run_scheduler enqueues every
-minute (LOJISTA_PERIODIC_TASKS)."""
+minute (registered in apps.py)."""
 
 from django_tasks import task
 

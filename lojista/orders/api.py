@@ -1,28 +1,34 @@
 """Orders: the customer's own (/me/orders) and the back office's (/admin/orders)."""
 
+from datetime import date
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from lojista.core.schemas import Error
 from lojista.customers.auth import staff_auth, token_auth
 from lojista.customers.models import User
 from lojista.orders import selectors, services
-from lojista.orders.models import Order, OrderStatus
+from lojista.orders.models import Order, OrderStatus, PaymentStatus
 from lojista.orders.schemas import (
     MAX_NUMBER,
     BulkErrorOut,
     BulkResultOut,
     BulkTransitionIn,
     BulkTransitionOut,
+    ManualRefundIn,
+    NoteIn,
     OrderOut,
     OrderPageOut,
     StaffOrderOut,
     StaffOrderPageOut,
+    TabOut,
+    TabsOut,
+    TrackingIn,
     TransitionIn,
 )
-from lojista.orders.statuses import describe_transitions
+from lojista.orders.statuses import TABS, OrderTab, describe_transitions
 
 router = Router(tags=["orders"])
 
@@ -61,6 +67,16 @@ def cancel_my_order(request: UserRequest, number: int = Number) -> Order:
     return selectors.customer_order(customer=request.auth, number=number)
 
 
+Search = Annotated[str, Query(max_length=200, description="An order number, or part of an email or name.")]
+CreatedFrom = Annotated[
+    date | None, Query(description="Only orders placed on or after this day (shop time).")
+]
+CreatedTo = Annotated[date | None, Query(description="Only orders placed on or before this day (shop time).")]
+PaymentStatusFilter = Annotated[
+    PaymentStatus | None, Query(description="Only orders in this payment status.")
+]
+
+
 @router.get(
     "/admin/orders",
     auth=staff_auth,
@@ -69,15 +85,56 @@ def cancel_my_order(request: UserRequest, number: int = Number) -> Order:
 )
 def staff_orders(
     request: UserRequest,
-    status: Annotated[OrderStatus | None, Query(description="Only orders in this status.")] = None,
-    q: Annotated[
-        str, Query(max_length=200, description="An order number, or part of an email or name.")
-    ] = "",
+    status: Annotated[
+        list[OrderStatus] | None, Query(description="Only orders in these statuses (repeat it for several).")
+    ] = None,
+    tab: Annotated[
+        OrderTab | None,
+        Query(
+            description="Only the orders of a back-office tab: "
+            "pending (pending and processed), closed, cancelled, all."
+        ),
+    ] = None,
+    created_from: CreatedFrom = None,
+    created_to: CreatedTo = None,
+    payment_status: PaymentStatusFilter = None,
+    q: Search = "",
     cursor: str | None = Cursor,
     limit: int = Limit,
 ) -> selectors.OrderPage:
-    """Every order, newest first, keyset-paginated."""
-    return selectors.staff_order_page(status=status, q=q.strip(), cursor=cursor, limit=limit)
+    """Every order, newest first, keyset-paginated; `tab` and `status` together list the orders in both."""
+    statuses = TABS[tab] if tab else None
+    if status:
+        statuses = (statuses if statuses is not None else frozenset(OrderStatus.values)) & set(status)
+    return selectors.staff_order_page(
+        statuses=statuses,
+        created_from=created_from,
+        created_to=created_to,
+        payment_status=payment_status,
+        q=q.strip(),
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.get(
+    "/admin/orders/tabs",
+    auth=staff_auth,
+    tags=["admin: orders"],
+    response={200: TabsOut, **STAFF_ERRORS},
+)
+def staff_order_tabs(
+    request: UserRequest,
+    created_from: CreatedFrom = None,
+    created_to: CreatedTo = None,
+    payment_status: PaymentStatusFilter = None,
+    q: Search = "",
+) -> TabsOut:
+    """The back office's tabs with how many orders each holds, under the same filters as the list."""
+    counts = selectors.order_tab_counts(
+        created_from=created_from, created_to=created_to, payment_status=payment_status, q=q.strip()
+    )
+    return TabsOut(tabs=[TabOut(tab=tab.value, label=str(tab.label), count=counts[tab]) for tab in OrderTab])
 
 
 # Registered before /admin/orders/{number}, whose pattern would otherwise match it.
@@ -97,6 +154,7 @@ def staff_bulk_transition(request: UserRequest, payload: BulkTransitionIn) -> Bu
         reason=payload.reason or "",
         restock=payload.restock,
         notify=payload.notify,
+        refund=payload.refund,
     )
     return BulkTransitionOut(
         results=[
@@ -131,8 +189,9 @@ def staff_order(request: UserRequest, number: int = Number) -> Order:
     response={200: StaffOrderOut, 409: Error, **STAFF_ERRORS},
     description=(
         f"Move the order to another status. Allowed moves: {describe_transitions()} "
-        "Cancelling needs a `reason` and restocks unless `restock` is false; processing may carry "
-        "a `tracking_url`. `409 invalid_transition` for any other move."
+        "Cancelling needs a `reason`, restocks unless `restock` is false and refunds a card payment "
+        "unless `refund` is false; processing may carry a `tracking_url`. `409 invalid_transition` "
+        "for any other move."
     ),
 )
 def staff_transition(request: UserRequest, payload: TransitionIn, number: int = Number) -> Order:
@@ -145,5 +204,71 @@ def staff_transition(request: UserRequest, payload: TransitionIn, number: int = 
         reason=payload.reason or "",
         restock=payload.restock,
         notify=payload.notify,
+        refund=payload.refund,
+    )
+    return selectors.staff_order(number=number)
+
+
+@router.post(
+    "/admin/orders/{number}/notes",
+    auth=staff_auth,
+    tags=["admin: orders"],
+    response={201: StaffOrderOut, **STAFF_ERRORS},
+)
+def staff_note_add(request: UserRequest, payload: NoteIn, number: int = Number) -> Status:
+    """Add an internal note to the order's timeline: staff see it, the customer never does."""
+    services.order_note_add(
+        order=selectors.order_by_number(number=number), note=payload.note, actor=request.auth
+    )
+    return Status(201, selectors.staff_order(number=number))
+
+
+@router.put(
+    "/admin/orders/{number}/tracking",
+    auth=staff_auth,
+    tags=["admin: orders"],
+    response={200: StaffOrderOut, 409: Error, **STAFF_ERRORS},
+)
+def staff_tracking_set(request: UserRequest, payload: TrackingIn, number: int = Number) -> Order:
+    """Set or change the tracking link of a processed or delivered order (`409 tracking_not_allowed`
+    otherwise); with `notify` (default) the customer gets the Processed email again, with the link.
+    The same link again changes nothing."""
+    services.order_tracking_set(
+        order=selectors.order_by_number(number=number),
+        tracking_url=payload.tracking_url,
+        notify=payload.notify,
+        actor=request.auth,
+    )
+    return selectors.staff_order(number=number)
+
+
+@router.post(
+    "/admin/orders/{number}/refunds/retry",
+    auth=staff_auth,
+    tags=["admin: orders"],
+    response={200: StaffOrderOut, 409: Error, **STAFF_ERRORS},
+)
+def staff_refund_retry(request: UserRequest, number: int = Number) -> Order:
+    """Send a failed (or still pending) refund through the gateway again, now. The answer shows
+    the outcome: `payment_status` `refunded`, or `refund_failed` with the provider's message on
+    the payment's last refund. `409 refund_not_retryable` when no refund is due."""
+    services.order_refund_retry(order=selectors.order_by_number(number=number), actor=request.auth)
+    return selectors.staff_order(number=number)
+
+
+@router.post(
+    "/admin/orders/{number}/refunds/manual",
+    auth=staff_auth,
+    tags=["admin: orders"],
+    response={200: StaffOrderOut, 409: Error, **STAFF_ERRORS},
+)
+def staff_refund_record(request: UserRequest, payload: ManualRefundIn, number: int = Number) -> Order:
+    """Record that an offline payment's money was given back outside the app: `payment_status`
+    becomes `refunded`. `409 manual_refund_not_allowed` for a card payment or nothing to refund."""
+    services.order_refund_record(
+        order=selectors.order_by_number(number=number),
+        actor=request.auth,
+        reference=payload.reference,
+        note=payload.note,
     )
     return selectors.staff_order(number=number)

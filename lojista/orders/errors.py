@@ -31,3 +31,22 @@ class PaymentNotAccepted(Conflict):
 
     code = "payment_not_accepted"
     default_message = _("The payment has not been accepted, so no order was placed.")
+
+
+class RefundNotRetryable(Conflict):
+    """Only a refund that failed (or is still pending) can be sent again."""
+
+    code = "refund_not_retryable"
+    default_message = _("This order has no refund to send again.")
+
+
+class ManualRefundNotAllowed(Conflict):
+    code = "manual_refund_not_allowed"
+    default_message = _("Only an offline payment that is paid or awaited can be recorded as refunded.")
+
+
+class TrackingNotAllowed(Conflict):
+    """A tracking link belongs to an order handed to the carrier."""
+
+    code = "tracking_not_allowed"
+    default_message = _("A tracking link can only be set on a processed or delivered order.")

@@ -23,6 +23,10 @@ class PaymentStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     REFUNDED = "refunded", _("Refunded")
+    # A cancelled order's card payment is being given back (after the
+    # cancellation commits), or the gateway refused: staff see why and retry.
+    REFUND_PENDING = "refund_pending", _("Refund pending")
+    REFUND_FAILED = "refund_failed", _("Refund failed")
 
 
 class OrderNumberCounter(models.Model):
@@ -72,6 +76,20 @@ class Order(models.Model):
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        # The back office's lists are keyset-paginated on the number, newest
+        # first (orders.selectors.staff_orders): with these, a page of a tab,
+        # a status or a payment status is a short index range at any depth,
+        # not a scan past every order of the other kinds (bench/orders_query.py).
+        indexes = [
+            models.Index(fields=["status", "-number"], name="order_status_number_idx"),
+            models.Index(fields=["payment_status", "-number"], name="order_payment_number_idx"),
+            # The "Pending" tab (statuses.TABS), whose IN list a two-column index cannot keep in order.
+            models.Index(
+                fields=["-number"],
+                condition=models.Q(status__in=["pending", "processed"]),
+                name="order_pending_tab_number_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.number}"
@@ -88,7 +106,11 @@ class OrderEvent(models.Model):
     class Type(models.TextChoices):
         PLACED = "placed", _("Order placed")
         STATUS_CHANGED = "status_changed", _("Status changed")
-        NOTE = "note", _("Note")
+        NOTE = "note", _("Note")  # an internal note of staff: never shown to the customer
+        TRACKING_CHANGED = "tracking_changed", _("Tracking link changed")
+        REFUND_REQUESTED = "refund_requested", _("Refund requested")
+        REFUNDED = "refunded", _("Refunded")
+        REFUND_FAILED = "refund_failed", _("Refund failed")
         EMAIL_QUEUED = "email_queued", _("Email queued")
         EMAIL_SENT = "email_sent", _("Email sent")
         EMAIL_FAILED = "email_failed", _("Email failed")

@@ -1,4 +1,5 @@
-"""Orders listening to the apps below them (which never import orders).
+"""Orders listening to the apps below them (which never import orders);
+connected in OrdersConfig.ready().
 
 When Stripe tells us a payment succeeded after the customer's own request had
 answered (3-D Secure, a closed tab), the order is placed here, or the money

@@ -7,7 +7,9 @@ from ninja import Field, Schema
 
 from lojista.core.schemas import InputSchema, Money, MultilineText
 from lojista.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from lojista.orders.selectors import Audience, order_payments, order_timeline
 from lojista.orders.statuses import CancelReason
+from lojista.payments.models import Payment, Refund
 
 # Order numbers are PositiveIntegerFields.
 MAX_NUMBER = 2**31 - 1
@@ -39,7 +41,11 @@ class ShippingMethodOut(Schema):
 
 
 class EventOut(Schema):
-    type: str = Field(description='"placed" or "status_changed".')
+    type: str = Field(
+        description='"placed", "status_changed", "tracking_changed" or "refunded"; staff also see '
+        '"note", "refund_requested", "refund_failed" and the emails\' '
+        '"email_queued", "email_sent", "email_failed".'
+    )
     from_status: str
     to_status: str
     at: datetime
@@ -50,19 +56,13 @@ class EventOut(Schema):
         return event.created_at
 
 
-# The timeline a customer sees: placement and status changes, not the shop's
-# internal notes nor its email bookkeeping.
-CUSTOMER_EVENT_TYPES = frozenset({OrderEvent.Type.PLACED, OrderEvent.Type.STATUS_CHANGED})
-
-
-def _customer_events(order: Order) -> list[OrderEvent]:
-    return [event for event in order.events.all() if event.type in CUSTOMER_EVENT_TYPES]
-
-
 class OrderOut(Schema):
     number: int
     status: str = Field(description='"pending", "processed", "delivered" or "cancelled".')
-    payment_status: str = Field(description='"paid", "awaiting_payment" or "refunded".')
+    payment_status: str = Field(
+        description='"paid", "awaiting_payment", "refunded", "refund_pending" (a cancelled order\'s '
+        'money is on its way back) or "refund_failed" (the gateway refused; the shop retries).'
+    )
     payment_method: str = Field(description='"offline", "test" or "stripe".')
     created_at: datetime
     email: str
@@ -106,7 +106,7 @@ class OrderOut(Schema):
 
     @staticmethod
     def resolve_events(order: Order) -> list[OrderEvent]:
-        return _customer_events(order)
+        return order_timeline(order=order, audience=Audience.CUSTOMER)
 
 
 class OrderPageOut(Schema):
@@ -137,14 +137,54 @@ class NoteOut(Schema):
         return event.created_at
 
 
+class RefundOut(Schema):
+    amount: Money
+    status: str = Field(description='"pending", "succeeded" or "failed".')
+    reference: str = Field(description="The gateway's id for the refund, or the shop's for a manual one.")
+    reason: str
+    error_message: str = Field(
+        description="Why the gateway refused it, in the provider's words, when failed."
+    )
+    created_at: datetime
+
+    @staticmethod
+    def resolve_amount(refund: Refund) -> Money:
+        return Money.of(refund.amount, refund.currency)
+
+
+class PaymentOut(Schema):
+    gateway: str = Field(description='"offline", "test" or "stripe".')
+    amount: Money
+    status: str = Field(
+        description='"processing", "requires_action", "awaiting", "succeeded", "declined" or "refunded".'
+    )
+    reference: str = Field(description="The gateway's id for the payment (a Stripe PaymentIntent id).")
+    refunds: list[RefundOut]
+
+    @staticmethod
+    def resolve_amount(payment: Payment) -> Money:
+        return Money.of(payment.amount, payment.currency)
+
+    @staticmethod
+    def resolve_refunds(payment: Payment) -> list[Refund]:
+        return list(payment.refunds.all())
+
+
 class StaffOrderOut(OrderOut):
     customer: PersonOut | None = Field(description="null for a guest order.")
     notes: list[NoteOut] = Field(description="Every note staff left on the order, oldest first.")
     events: list[StaffEventOut]  # type: ignore[assignment]
+    payments: list[PaymentOut] = Field(
+        description="Every payment attempt of the order's checkout, oldest first, with its refunds."
+    )
 
     @staticmethod
     def resolve_events(order: Order) -> list[OrderEvent]:
-        return list(order.events.all())
+        return order_timeline(order=order, audience=Audience.STAFF)
+
+    @staticmethod
+    def resolve_payments(order: Order) -> list[Payment]:
+        return order_payments(order)
 
     @staticmethod
     def resolve_notes(order: Order) -> list[OrderEvent]:
@@ -158,13 +198,23 @@ class StaffOrderPageOut(Schema):
     )
 
 
+REFUND_DESCRIPTION = (
+    "When cancelling an order paid by card: give the money back through its gateway once the "
+    "cancellation is saved (`payment_status` becomes `refund_pending`, then `refunded` or "
+    "`refund_failed`). Offline payments are recorded as refunded by hand."
+)
+
+
 class TransitionIn(InputSchema):
     to: OrderStatus
     reason: CancelReason | None = Field(None, description="Required when cancelling.")
     restock: bool = Field(True, description="When cancelling: put the units back on hand.")
+    refund: bool = Field(True, description=REFUND_DESCRIPTION)
     notify: bool = Field(True, description="Email the customer about the change.")
     tracking_url: str = Field("", max_length=500, description="When processing: the carrier's tracking link.")
-    note: MultilineText = Field("", max_length=MAX_NOTE_LENGTH)
+    note: MultilineText = Field(
+        "", max_length=MAX_NOTE_LENGTH, description="Shown to the customer on the order's timeline."
+    )
 
 
 class BulkTransitionIn(InputSchema):
@@ -172,6 +222,7 @@ class BulkTransitionIn(InputSchema):
     to: OrderStatus
     reason: CancelReason | None = Field(None, description="Required when cancelling.")
     restock: bool = True
+    refund: bool = Field(True, description=REFUND_DESCRIPTION)
     notify: bool = True
     note: MultilineText = Field("", max_length=MAX_NOTE_LENGTH)
 
@@ -190,3 +241,33 @@ class BulkResultOut(Schema):
 
 class BulkTransitionOut(Schema):
     results: list[BulkResultOut]
+
+
+class NoteIn(InputSchema):
+    note: MultilineText = Field(min_length=1, max_length=MAX_NOTE_LENGTH, description="For staff only.")
+
+
+class TrackingIn(InputSchema):
+    tracking_url: str = Field(
+        min_length=1, max_length=500, description="The carrier's tracking link (http or https)."
+    )
+    notify: bool = Field(True, description="Email the customer the link (the Processed email, sent again).")
+
+
+class ManualRefundIn(InputSchema):
+    reference: str = Field(
+        "", max_length=255, description="The shop's reference for the refund (a transfer's id)."
+    )
+    note: MultilineText = Field("", max_length=MAX_NOTE_LENGTH, description="For staff only.")
+
+
+class TabOut(Schema):
+    tab: str = Field(
+        description='"pending" (pending and processed), "closed" (delivered), "cancelled" or "all".'
+    )
+    label: str
+    count: int
+
+
+class TabsOut(Schema):
+    tabs: list[TabOut]

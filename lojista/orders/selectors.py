@@ -5,21 +5,33 @@ placement (numbers are handed out in commit order), so "newest first" is
 "highest number first" and a page costs the same few queries however far in.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from lojista.core.pagination import Page, keyset_page
 from lojista.customers.models import User
 from lojista.orders.errors import OrderNotFound
 from lojista.orders.models import Order, OrderEvent
+from lojista.orders.statuses import TABS
+from lojista.payments.models import Payment, Refund
 
 OrderPage = Page[Order]
 
 
-def orders_with_details() -> QuerySet[Order]:
-    """Orders with their customer, lines and timeline (with each event's actor)."""
-    return Order.objects.select_related("customer").prefetch_related(
+def with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """``orders`` with their customer, lines and timeline (with each event's actor)."""
+    return orders.select_related("customer").prefetch_related(
         "lines", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
     )
+
+
+def orders_with_details() -> QuerySet[Order]:
+    return with_details(Order.objects.all())
 
 
 def _page(orders: QuerySet[Order], *, cursor: str | None, limit: int) -> OrderPage:
@@ -55,15 +67,130 @@ def matching(orders: QuerySet[Order], q: str) -> QuerySet[Order]:
     return orders.filter(condition)
 
 
-def staff_order_page(
-    *, status: str | None = None, q: str = "", cursor: str | None = None, limit: int = 20
-) -> OrderPage:
-    orders = orders_with_details()
-    if status:
-        orders = orders.filter(status=status)
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the shop's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def staff_orders(
+    *,
+    statuses: Collection[str] | None = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    payment_status: str | None = None,
+    q: str = "",
+) -> QuerySet[Order]:
+    """The orders staff look for, newest (highest number) first: the one query
+    behind the back office's list, its tabs and its CSV export.
+
+    ``statuses`` None means every status (an empty set, none); the dates are
+    calendar days in the shop's time zone, both included; ``q`` is an order
+    number or part of an email or name. Nothing is prefetched, so
+    ``.iterator()`` streams it in chunks; staff_order_page pages it by number
+    (keyset: the same few index reads however deep)."""
+    orders = Order.objects.select_related("customer")
+    if statuses is not None:
+        orders = orders.filter(status__in=sorted(statuses))
+    if created_from is not None:
+        orders = orders.filter(created_at__gte=_start_of(created_from))
+    if created_to is not None:
+        orders = orders.filter(created_at__lt=_start_of(created_to + timedelta(days=1)))
+    if payment_status:
+        orders = orders.filter(payment_status=payment_status)
     if q:
         orders = matching(orders, q)
-    return _page(orders, cursor=cursor, limit=limit)
+    return orders.order_by("-number")
+
+
+def staff_order_page(
+    *,
+    statuses: Collection[str] | None = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    payment_status: str | None = None,
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = 20,
+) -> OrderPage:
+    orders = staff_orders(
+        statuses=statuses,
+        created_from=created_from,
+        created_to=created_to,
+        payment_status=payment_status,
+        q=q,
+    )
+    page = _page(with_details(orders), cursor=cursor, limit=limit)
+    _attach_payments(page.items)
+    return page
+
+
+def order_tab_counts(
+    *,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    payment_status: str | None = None,
+    q: str = "",
+) -> dict[str, int]:
+    """How many orders each back-office tab (statuses.TABS) holds under the
+    same filters as the list: one GROUP BY status, summed per tab."""
+    orders = staff_orders(
+        created_from=created_from, created_to=created_to, payment_status=payment_status, q=q
+    )
+    by_status = dict(orders.order_by().values_list("status").annotate(count=Count("pk")))
+    return {
+        tab: sum(count for status, count in by_status.items() if statuses is None or status in statuses)
+        for tab, statuses in TABS.items()
+    }
+
+
+class Audience(StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+
+
+# What the customer sees of the timeline: what happened to their order, not
+# the shop's internal notes, its email bookkeeping nor refund attempts that failed.
+CUSTOMER_EVENT_TYPES = frozenset(
+    {
+        OrderEvent.Type.PLACED,
+        OrderEvent.Type.STATUS_CHANGED,
+        OrderEvent.Type.TRACKING_CHANGED,
+        OrderEvent.Type.REFUNDED,
+    }
+)
+
+
+def order_timeline(*, order: Order, audience: Audience) -> list[OrderEvent]:
+    """``order``'s events, oldest first, as ``audience`` may see them. Staff
+    see everything, with who did it (``actor``); the customer sees
+    CUSTOMER_EVENT_TYPES only, and their schemas show no actor or data. Reads
+    the prefetched events of orders_with_details when there are any."""
+    events = list(order.events.all())
+    if audience == Audience.STAFF:
+        return events
+    return [event for event in events if event.type in CUSTOMER_EVENT_TYPES]
+
+
+def _attach_payments(orders: list[Order]) -> None:
+    """Read the payments of ``orders`` (with their refunds) in two queries,
+    for order_payments."""
+    payments = Payment.objects.filter(
+        checkout_id__in=[order.checkout_id for order in orders if order.checkout_id is not None]
+    ).prefetch_related(Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id")))
+    by_checkout: dict[object, list[Payment]] = defaultdict(list)
+    for payment in payments.order_by("created_at", "id"):
+        by_checkout[payment.checkout_id].append(payment)
+    for order in orders:
+        order._payments = by_checkout.get(order.checkout_id, [])  # type: ignore[attr-defined]
+
+
+def order_payments(order: Order) -> list[Payment]:
+    """Every payment attempt for ``order``'s checkout, oldest first, each with
+    its refunds: the one that paid, and any declined, or refunded because it
+    charged twice. Read by staff_order and staff_order_page already."""
+    if not hasattr(order, "_payments"):
+        _attach_payments([order])
+    return order._payments  # type: ignore[attr-defined]
 
 
 def order_by_number(*, number: int) -> Order:
@@ -74,7 +201,10 @@ def order_by_number(*, number: int) -> Order:
 
 
 def staff_order(*, number: int) -> Order:
+    """The order with everything the staff read shows: customer, lines,
+    timeline with actors, and its payment with its refunds."""
     order = orders_with_details().filter(number=number).first()
     if order is None:
         raise OrderNotFound()
+    _attach_payments([order])
     return order

@@ -11,6 +11,7 @@ rows) commits or rolls back with the change.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -25,9 +26,16 @@ from lojista.core.errors import DomainError, InvalidInput
 from lojista.core.validation import check_http_url
 from lojista.customers.models import User
 from lojista.inventory.services import stock_commit, stock_restock
-from lojista.orders.errors import InvalidTransition, OrderNotFound, PaymentNotAccepted
+from lojista.orders.errors import (
+    InvalidTransition,
+    ManualRefundNotAllowed,
+    OrderNotFound,
+    PaymentNotAccepted,
+    RefundNotRetryable,
+    TrackingNotAllowed,
+)
 from lojista.orders.models import Order, OrderEvent, OrderLine, OrderNumberCounter, OrderStatus, PaymentStatus
-from lojista.orders.signals import order_placed, order_status_changed
+from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
 from lojista.orders.statuses import (
     CANCEL_REASONS,
     CUSTOMER_TRANSITIONS,
@@ -35,7 +43,9 @@ from lojista.orders.statuses import (
     CancelReason,
     allowed_transitions,
 )
-from lojista.payments.models import Payment
+from lojista.payments.errors import PaymentGatewayUnavailable
+from lojista.payments.models import Payment, Refund
+from lojista.payments.services import refund_execute, refund_open, refund_record_manual
 
 # What the order says about its payment, by the state of the payment that placed it.
 PAYMENT_STATUS_OF: dict[str, str] = {
@@ -185,6 +195,10 @@ def _check_tracking_url(tracking_url: str, to: str) -> None:
     if to != OrderStatus.PROCESSED:
         message = _("A tracking link can only be given when the order is processed.")
         raise InvalidInput.field("tracking_url", message)
+    _check_tracking_link(tracking_url)
+
+
+def _check_tracking_link(tracking_url: str) -> None:
     check_http_url("tracking_url", tracking_url)
     max_length = Order._meta.get_field("tracking_url").max_length
     if max_length is not None and len(tracking_url) > max_length:
@@ -222,9 +236,11 @@ def _transition(
     reason: str,
     restock: bool,
     notify: bool,
+    refund: bool,
 ) -> Order:
     """Check and make one move of a locked order: the status check comes after
-    the lock, so a second cancellation sees the first and restocks nothing."""
+    the lock, so a second cancellation sees the first and restocks nothing
+    (and refunds nothing)."""
     _check_reason(reason, to)
     _check_tracking_url(tracking_url, to)
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -236,15 +252,16 @@ def _transition(
     cancelling = to == OrderStatus.CANCELLED
     if cancelling and restock:
         _restock(order)
+    refund_opened = _open_refund(order) if cancelling and refund else None
     order.status = to
     if cancelling:
         order.cancel_reason = reason
     if tracking_url:
         order.tracking_url = tracking_url
-    order.save(update_fields=["status", "cancel_reason", "tracking_url", "updated_at"])
+    order.save(update_fields=["status", "cancel_reason", "tracking_url", "payment_status", "updated_at"])
     data: dict[str, object] = {"notify": notify}
     if cancelling:
-        data.update(reason=reason, restock=restock)
+        data.update(reason=reason, restock=restock, refund=refund_opened is not None)
     if tracking_url:
         data["tracking_url"] = tracking_url
     event = OrderEvent.objects.create(
@@ -256,6 +273,10 @@ def _transition(
         note=note,
         data=data,
     )
+    if refund_opened is not None:
+        _refund_requested(order, refund_opened, actor=actor)
+    # The email is queued after the payment status changed, so it can say
+    # that the money is on its way back.
     order_status_changed.send(sender=Order, order=order, event=event, notify=notify)
     return order
 
@@ -271,12 +292,15 @@ def order_transition(
     reason: str = "",
     restock: bool = True,
     notify: bool = True,
+    refund: bool = True,
 ) -> Order:
     """Move ``order`` to status ``to`` as staff (or the system, ``actor`` None),
     following statuses.TRANSITIONS; return the updated order.
 
     Cancelling needs a reason from CANCEL_REASONS and puts the sold units back
-    on hand unless ``restock`` is False. Processing may carry a tracking link.
+    on hand unless ``restock`` is False; an order paid through a card gateway
+    is refunded through it once the cancellation commits, unless ``refund``
+    is False (see _open_refund). Processing may carry a tracking link.
     Raises InvalidTransition (nothing changes) for a move the table refuses."""
     return _transition(
         order=order,
@@ -288,13 +312,15 @@ def order_transition(
         reason=reason,
         restock=restock,
         notify=notify,
+        refund=refund,
     )
 
 
 @transaction.atomic
 def order_cancel_by_customer(*, order: Order, customer: User) -> Order:
     """The customer cancels their own order, which they may only do while it
-    is pending; the units always go back on hand."""
+    is pending; the units always go back on hand, and a card payment is
+    refunded as when staff cancel."""
     if order.customer_id != customer.pk:
         raise OrderNotFound()
     return _transition(
@@ -307,6 +333,7 @@ def order_cancel_by_customer(*, order: Order, customer: User) -> Order:
         reason=CancelReason.CUSTOMER_REQUEST,
         restock=True,
         notify=True,
+        refund=True,
     )
 
 
@@ -327,6 +354,7 @@ def orders_bulk_transition(
     reason: str = "",
     restock: bool = True,
     notify: bool = True,
+    refund: bool = True,
 ) -> list[BulkResult]:
     """Move each order of ``numbers`` to ``to``, each in its own transaction
     (deliberately not one: an order that may not move must not hold back the
@@ -348,9 +376,229 @@ def orders_bulk_transition(
                 reason=reason,
                 restock=restock,
                 notify=notify,
+                refund=refund,
             )
         except DomainError as error:
             results.append(BulkResult(number=number, ok=False, error=error))
         else:
             results.append(BulkResult(number=number, ok=True, status=order.status))
     return results
+
+
+# Refunds of cancelled orders.
+
+# A refund the provider refused or could not be asked is tried this many
+# times in all, after 1, 2, 4… minutes, before staff are asked to retry.
+REFUND_ATTEMPTS = 5
+REFUND_RETRY_DELAY = timedelta(minutes=1)
+# The payment statuses of an order whose money is on its way back.
+REFUNDING = frozenset({PaymentStatus.REFUND_PENDING, PaymentStatus.REFUND_FAILED})
+
+
+def _open_refund(order: Order) -> Refund | None:
+    """Decide, in the cancellation's transaction, to give back the money of a
+    paid order: through its card gateway (a pending Refund, sent after
+    commit), with ``order.payment_status`` set to match (saved by the
+    caller). Offline payments are refunded by hand (order_refund_record);
+    an order awaiting payment has nothing to give back."""
+    if order.payment_status != PaymentStatus.PAID or order.payment_method == Payment.Gateway.OFFLINE:
+        return None
+    if order.payment_id is None:
+        return None
+    refund = refund_open(payment=Payment(pk=order.payment_id), reason=_refund_reason(order))
+    order.payment_status = PaymentStatus.REFUND_PENDING if refund is not None else PaymentStatus.REFUNDED
+    return refund
+
+
+def _refund_reason(order: Order) -> str:
+    return f"order_cancelled: order {order.number}"
+
+
+def _refund_requested(order: Order, refund: Refund, *, actor: User | None) -> None:
+    OrderEvent.objects.create(
+        order=order,
+        type=OrderEvent.Type.REFUND_REQUESTED,
+        actor=actor,
+        data=_refund_data(refund),
+    )
+    transaction.on_commit(lambda: _enqueue_refund(order.pk, attempt=1), robust=True)
+
+
+def _refund_data(refund: Refund) -> dict[str, object]:
+    return {
+        "refund_id": str(refund.pk),
+        "amount": str(refund.amount),
+        "currency": refund.currency,
+        "reference": refund.reference,
+    }
+
+
+def _enqueue_refund(order_id: int, *, attempt: int, run_after: datetime | None = None) -> bool:
+    """Have send_order_refund run (later, given ``run_after``); False when
+    the task backend cannot run a task later."""
+    # Imported here: the task module wraps this one.
+    from lojista.orders.tasks import send_order_refund
+
+    task = send_order_refund
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return False
+        task = task.using(run_after=run_after)
+    task.enqueue(order_id, attempt)
+    return True
+
+
+def order_refund_send(*, order_id: int, attempt: int = REFUND_ATTEMPTS, actor: User | None = None) -> str:
+    """Send the refund of cancelled order ``order_id`` through its gateway,
+    outside any transaction, and record the outcome on the order: "refunded",
+    "retry" (enqueued again, with a new idempotency key, after a delay
+    doubling from REFUND_RETRY_DELAY), "failed" (the last attempt: the
+    order's payment status becomes refund_failed, the provider's message is
+    on the Refund and the timeline, and staff may retry), or "skipped" (no
+    refund is due: done already). Safe to run twice at once: the provider
+    sees one idempotency key per Refund, and only one outcome is recorded."""
+    order = Order.objects.get(pk=order_id)
+    if order.payment_status not in REFUNDING or order.payment_id is None:
+        return "skipped"
+    refund = refund_open(payment=Payment.objects.get(pk=order.payment_id), reason=_refund_reason(order))
+    if refund is None:  # refunded meanwhile
+        _record_refund_outcome(order, None, actor=actor)
+        return "refunded"
+    try:
+        refund = refund_execute(refund=refund)
+    except PaymentGatewayUnavailable:
+        refund.refresh_from_db()
+        run_after = timezone.now() + REFUND_RETRY_DELAY * 2 ** (attempt - 1)
+        if attempt < REFUND_ATTEMPTS and _enqueue_refund(order.pk, attempt=attempt + 1, run_after=run_after):
+            return "retry"
+        _record_refund_outcome(order, refund, actor=actor)
+        return "failed"
+    _record_refund_outcome(order, refund, actor=actor)
+    return "refunded"
+
+
+@transaction.atomic
+def _record_refund_outcome(order: Order, refund: Refund | None, *, actor: User | None) -> None:
+    """The order's payment status and a timeline entry for ``refund``'s
+    outcome (None: the payment was found refunded already). One conditional
+    UPDATE, so two senders racing record one success."""
+    succeeded = refund is None or refund.status == Refund.Status.SUCCEEDED
+    new_status = PaymentStatus.REFUNDED if succeeded else PaymentStatus.REFUND_FAILED
+    updated = Order.objects.filter(pk=order.pk, payment_status__in=REFUNDING).update(
+        payment_status=new_status, updated_at=timezone.now()
+    )
+    if not updated:
+        return
+    data = _refund_data(refund) if refund is not None else {}
+    if succeeded:
+        OrderEvent.objects.create(order=order, type=OrderEvent.Type.REFUNDED, actor=actor, data=data)
+    else:
+        assert refund is not None
+        data["error"] = refund.error_message
+        OrderEvent.objects.create(order=order, type=OrderEvent.Type.REFUND_FAILED, actor=actor, data=data)
+
+
+# A refund still pending this long after the cancellation has outlived its
+# retries (1 + 2 + 4 + 8 minutes): its task was lost in a crash.
+STUCK_REFUND_AFTER = timedelta(minutes=30)
+
+
+def refunds_reconcile(*, now: datetime | None = None) -> int:
+    """Send once more, as the last attempt, the refunds of cancelled orders
+    left pending by a crash or a lost task; their outcome (refunded, or
+    refund_failed for staff to see) is recorded on the order. Returns how
+    many were sent. Found through the payment-status index."""
+    now = now or timezone.now()
+    stuck = list(
+        Order.objects.filter(
+            payment_status=PaymentStatus.REFUND_PENDING, updated_at__lt=now - STUCK_REFUND_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for order_id in stuck:
+        order_refund_send(order_id=order_id, attempt=REFUND_ATTEMPTS)
+    return len(stuck)
+
+
+def order_refund_retry(*, order: Order, actor: User | None) -> str:
+    """Staff send a failed (or still pending) refund again, now, as the last
+    attempt: the outcome ("refunded" or "failed") is on the order when this
+    returns. Raises RefundNotRetryable when no refund is due."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.payment_status not in REFUNDING:
+            raise RefundNotRetryable()
+        OrderEvent.objects.create(
+            order=order, type=OrderEvent.Type.REFUND_REQUESTED, actor=actor, data={"retry": True}
+        )
+    return order_refund_send(order_id=order.pk, attempt=REFUND_ATTEMPTS, actor=actor)
+
+
+@transaction.atomic
+def order_refund_record(*, order: Order, actor: User | None, reference: str = "", note: str = "") -> Order:
+    """Record that the shop gave an offline payment's money back by hand (cash,
+    bank transfer): the payment status becomes refunded, with a Refund row
+    (its ``reference`` is the shop's, e.g. the transfer's id) and a timeline
+    entry. An order awaiting payment may have been paid outside the app too.
+    Raises ManualRefundNotAllowed for a card payment (refunded through its
+    gateway) or an order with nothing to give back."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.payment_method != Payment.Gateway.OFFLINE:
+        raise ManualRefundNotAllowed(
+            _("A card payment is refunded through its gateway, when the order is cancelled.")
+        )
+    if (
+        order.payment_status not in (PaymentStatus.PAID, PaymentStatus.AWAITING_PAYMENT)
+        or order.payment_id is None
+    ):
+        raise ManualRefundNotAllowed()
+    refund = refund_record_manual(
+        payment=Payment(pk=order.payment_id), reference=reference, reason=f"manual: order {order.number}"
+    )
+    order.payment_status = PaymentStatus.REFUNDED
+    order.save(update_fields=["payment_status", "updated_at"])
+    OrderEvent.objects.create(
+        order=order,
+        type=OrderEvent.Type.REFUNDED,
+        actor=actor,
+        note=note,
+        data={**_refund_data(refund), "manual": True},
+    )
+    return order
+
+
+# Tracking links and notes.
+
+
+@transaction.atomic
+def order_tracking_set(*, order: Order, tracking_url: str, actor: User | None, notify: bool = True) -> Order:
+    """Set or change the tracking link of a processed or delivered order, with
+    a timeline entry, and (``notify``) email it to the customer. The same
+    link again changes nothing and sends nothing. Raises TrackingNotAllowed
+    for an order not handed to the carrier (pending: give the link when
+    processing it; cancelled)."""
+    _check_tracking_link(tracking_url)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status not in (OrderStatus.PROCESSED, OrderStatus.DELIVERED):
+        raise TrackingNotAllowed()
+    if order.tracking_url == tracking_url:
+        return order
+    previous = order.tracking_url
+    order.tracking_url = tracking_url
+    order.save(update_fields=["tracking_url", "updated_at"])
+    event = OrderEvent.objects.create(
+        order=order,
+        type=OrderEvent.Type.TRACKING_CHANGED,
+        actor=actor,
+        data={"tracking_url": tracking_url, "previous": previous, "notify": notify},
+    )
+    order_tracking_changed.send(sender=Order, order=order, event=event, notify=notify)
+    return order
+
+
+@transaction.atomic
+def order_note_add(*, order: Order, note: str, actor: User | None) -> OrderEvent:
+    """An internal note of staff on ``order``'s timeline: never shown to the customer."""
+    note = note.strip()
+    if not note:
+        raise InvalidInput.field("note", _("Write the note."))
+    return OrderEvent.objects.create(order=order, type=OrderEvent.Type.NOTE, actor=actor, note=note)

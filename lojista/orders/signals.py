@@ -6,9 +6,12 @@ receiver's writes (an outbox email, say) commit or roll back with the change.
   signal by hand): the placement writes them with its own in one INSERT.
 - ``order_status_changed(order, event, notify)``: a status change; ``event``
   is its OrderEvent, ``notify`` whether the customer should be told.
+- ``order_tracking_changed(order, event, notify)``: staff set or changed the
+  tracking link of a processed or delivered order; the same arguments.
 """
 
 from django.dispatch import Signal
 
 order_placed = Signal()
 order_status_changed = Signal()
+order_tracking_changed = Signal()

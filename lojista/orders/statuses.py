@@ -41,6 +41,25 @@ class CancelReason(models.TextChoices):
 CANCEL_REASONS: Mapping[str, str | Promise] = dict(CancelReason.choices)
 
 
+class OrderTab(models.TextChoices):
+    """The back office's tabs of the Orders section, as the original product had them."""
+
+    PENDING = "pending", _("Pending")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    ALL = "all", _("All")
+
+
+# The statuses each tab lists, beside the transitions they follow from:
+# "Pending" is everything the shop still has to act on. None: every status.
+TABS: Mapping[str, frozenset[str] | None] = {
+    OrderTab.PENDING: frozenset({OrderStatus.PENDING, OrderStatus.PROCESSED}),
+    OrderTab.CLOSED: frozenset({OrderStatus.DELIVERED}),
+    OrderTab.CANCELLED: frozenset({OrderStatus.CANCELLED}),
+    OrderTab.ALL: None,
+}
+
+
 def allowed_transitions(status: str, *, table: Mapping[str, frozenset[str]] = TRANSITIONS) -> list[str]:
     """The statuses an order in ``status`` may move to, in the order of OrderStatus."""
     allowed = table.get(status, frozenset())

@@ -1,5 +1,7 @@
 """Errors of payments, mapped to HTTP in lojista/api.py."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import Conflict, DomainError
@@ -31,6 +33,14 @@ class PaymentGatewayUnavailable(DomainError):
     status = 503
     code = "payment_unavailable"
     default_message = _("The payment service is unavailable. Try again in a moment.")
+
+    def __init__(
+        self, message: Any = None, *, details: dict[str, Any] | None = None, provider_message: str = ""
+    ):
+        # What the provider said, for staff (a failed refund shows it); never
+        # sent to customers, whose message stays the one above.
+        self.provider_message = provider_message
+        super().__init__(message, details=details)
 
 
 class PaymentNotRefundable(Conflict):

@@ -222,7 +222,7 @@ class StripeGateway:
 
     def _unavailable(self, error: stripe.StripeError) -> PaymentGatewayUnavailable:
         logger.warning("Stripe could not be used: %r", error)
-        return PaymentGatewayUnavailable()
+        return PaymentGatewayUnavailable(provider_message=(error.user_message or str(error))[:1000])
 
 
 def intent_outcome(intent: dict[str, Any]) -> ChargeResult:

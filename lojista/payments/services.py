@@ -156,9 +156,13 @@ def refund_open(*, payment: Payment, reason: str) -> Refund | None:
     to send (pending), or None when there is nothing to send (an offline
     payment awaited, which is just marked refunded, or one refunded already).
     A pending or failed refund of the payment is returned again rather than
-    opened twice. Runs in the caller's transaction (cancelling an order, say):
-    send it with refund_execute once that has committed. Raises
-    PaymentNotRefundable for a payment that took no money."""
+    opened twice, but a failed one is followed by a new Refund: the provider
+    replays its first answer to an idempotency key, errors included, so a
+    retry needs a key of its own (safe, as a refund is always of the whole
+    payment and a second one is refused as ``charge_already_refunded``,
+    which counts as refunded). Runs in the caller's transaction (cancelling
+    an order, say): send it with refund_execute once that has committed.
+    Raises PaymentNotRefundable for a payment that took no money."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status == Payment.Status.REFUNDED:
         return None
@@ -167,12 +171,33 @@ def refund_open(*, payment: Payment, reason: str) -> Refund | None:
         return None
     if payment.status != Payment.Status.SUCCEEDED:
         raise PaymentNotRefundable()
-    unfinished = payment.refunds.exclude(status=Refund.Status.SUCCEEDED).order_by("created_at").first()
-    if unfinished is not None:
-        return unfinished
+    pending = payment.refunds.filter(status=Refund.Status.PENDING).order_by("created_at").first()
+    if pending is not None:
+        return pending
     return Refund.objects.create(
         payment=payment, amount=payment.amount, currency=payment.currency, reason=reason[:255]
     )
+
+
+@transaction.atomic
+def refund_record_manual(*, payment: Payment, reference: str, reason: str) -> Refund:
+    """Record money the shop gave back outside the app (cash, a bank transfer)
+    for an offline payment, paid or awaited: a succeeded Refund with the
+    shop's ``reference``, and the payment marked refunded. Raises
+    PaymentNotRefundable for a payment that took no money nor was awaited."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status not in (Payment.Status.SUCCEEDED, Payment.Status.AWAITING):
+        raise PaymentNotRefundable()
+    refund = Refund.objects.create(
+        payment=payment,
+        amount=payment.amount,
+        currency=payment.currency,
+        status=Refund.Status.SUCCEEDED,
+        reference=reference,
+        reason=reason[:255],
+    )
+    _mark_refunded(payment)
+    return refund
 
 
 def _mark_refunded(payment: Payment) -> None:
@@ -181,9 +206,11 @@ def _mark_refunded(payment: Payment) -> None:
 
 def refund_execute(*, refund: Refund) -> Refund:
     """Send ``refund`` through its payment's gateway, outside any transaction,
-    and record the answer: succeeded (the payment becomes refunded) or failed,
-    with PaymentGatewayUnavailable raised so the caller may try again later
-    (the provider sees the same idempotency key)."""
+    and record the answer: succeeded (the payment becomes refunded) or failed
+    (with the provider's message), with PaymentGatewayUnavailable raised so
+    the caller may try again later (refund_open then opens a new Refund).
+    Sending a pending refund again (a crash before its answer was recorded)
+    gives the provider the same idempotency key."""
     payment = refund.payment
     gateway = gateway_for(payment.gateway)
     if gateway.remote:
@@ -192,7 +219,9 @@ def refund_execute(*, refund: Refund) -> Refund:
         reference = gateway.refund(payment=payment, refund=refund)
     except PaymentGatewayUnavailable as error:
         Refund.objects.filter(pk=refund.pk).update(
-            status=Refund.Status.FAILED, error_message=str(error.message), updated_at=timezone.now()
+            status=Refund.Status.FAILED,
+            error_message=error.provider_message or str(error.message),
+            updated_at=timezone.now(),
         )
         raise
     with transaction.atomic():

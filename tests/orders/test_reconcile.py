@@ -7,12 +7,14 @@ import pytest
 from django.utils import timezone
 
 from lojista.checkout.models import Checkout
+from lojista.core.scheduler import periodic_tasks
 from lojista.inventory.models import Stock
 from lojista.orders.completion import payments_reconcile
-from lojista.orders.models import Order
+from lojista.orders.models import Order, OrderEvent
+from lojista.orders.services import order_transition, refunds_reconcile
 from lojista.orders.tasks import reconcile_payments
 from lojista.payments.models import Payment, Refund
-from tests.orders.factories import checkout_for, payment_for, stocked_variant
+from tests.orders.factories import checkout_for, payment_for, placed_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -81,5 +83,23 @@ def test_recent_payments_and_attempts_still_in_flight_are_left_to_their_request(
     assert statuses == {Payment.Status.SUCCEEDED}
 
 
-def test_the_sweep_is_scheduled(settings):
-    assert settings.LOJISTA_PERIODIC_TASKS["lojista.orders.tasks.reconcile_payments"] == 300
+def test_the_sweep_is_scheduled():
+    every = {periodic.path: periodic.every for periodic in periodic_tasks()}
+    assert every["lojista.orders.tasks.reconcile_payments"] == 300
+
+
+def test_a_refund_left_pending_by_a_lost_task_is_sent_by_the_sweep():
+    order = placed_order()
+    # Cancelled, but the refund task queued after commit never ran (this
+    # test's transaction never commits): the refund stays pending.
+    order_transition(order=order, to="cancelled", reason="customer_request", actor=None)
+    assert Order.objects.get(pk=order.pk).payment_status == "refund_pending"
+    assert payments_reconcile() == 0 and refunds_reconcile() == 0  # not stuck yet
+
+    Order.objects.filter(pk=order.pk).update(updated_at=timezone.now() - timedelta(minutes=31))
+    assert reconcile_payments.enqueue().return_value == 1
+
+    order.refresh_from_db()
+    assert order.payment_status == "refunded"
+    assert Refund.objects.get(payment_id=order.payment_id).status == Refund.Status.SUCCEEDED
+    assert OrderEvent.objects.filter(order=order, type=OrderEvent.Type.REFUNDED).exists()

@@ -12,6 +12,8 @@ It answers like Stripe for the test PaymentMethods Lojista's tests use:
 - no payment method: requires_payment_method;
 - any other ``pm_…``: HTTP 400 resource_missing on ``payment_method``.
 
+Refunds succeed once per PaymentIntent, or fail with ``refund_error`` when set.
+
 Like Stripe, it replays the first answer to a POST whose Idempotency-Key it
 has seen, and refuses a request without the right secret key (401).
 """
@@ -71,6 +73,8 @@ class FakeStripe:
         self.requests: list[Request] = []
         self.intents: dict[str, dict[str, Any]] = {}
         self.refunds: list[dict[str, Any]] = []
+        # Set to a Stripe error (type, code, message) to refuse every refund with it.
+        self.refund_error: dict[str, Any] | None = None
         self._replies: dict[str, tuple[int, dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -192,6 +196,8 @@ class FakeStripe:
         return 200, dict(intent)
 
     def _create_refund(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if self.refund_error is not None:
+            return _error(400, **self.refund_error)
         intent = self.intents.get(params.get("payment_intent", ""))
         if intent is None or intent["status"] != "succeeded":
             return _error(400, type="invalid_request_error", message="This PaymentIntent cannot be refunded.")

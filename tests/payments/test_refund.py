@@ -82,12 +82,38 @@ def test_stripe_unreachable_leaves_the_payment_succeeded_and_the_refund_failed(p
 
     settings.STRIPE_API_BASE = fake_stripe.url
     assert payment_refund(payment=payment, reason="test").status == "refunded"
-    retried = Refund.objects.get()  # the same refund, asked again with its idempotency key
-    assert (retried.pk, retried.status, retried.reference) == (
-        failed.pk,
+    # A new refund with a key of its own: Stripe replays its first answer to a key, errors included.
+    failed.refresh_from_db()
+    retried = Refund.objects.exclude(pk=failed.pk).get()
+    assert (failed.status, retried.status, retried.reference) == (
+        "failed",
         "succeeded",
         fake_stripe.refunds[0]["id"],
     )
+
+
+def test_a_refund_stripe_refused_keeps_its_message_and_is_retried_with_a_new_key(paid, fake_stripe):
+    payment = paid("stripe", "pm_card_visa")
+    fake_stripe.refund_error = {
+        "type": "invalid_request_error",
+        "code": "balance_insufficient",
+        "message": "Insufficient funds in Stripe balance to refund this charge.",
+    }
+
+    with pytest.raises(PaymentGatewayUnavailable):
+        payment_refund(payment=payment, reason="test")
+    fake_stripe.refund_error = None
+    assert payment_refund(payment=payment, reason="test").status == "refunded"
+
+    failed, retried = Refund.objects.order_by("created_at")
+    assert (failed.status, failed.error_message) == (
+        "failed",
+        "Insufficient funds in Stripe balance to refund this charge.",
+    )
+    assert retried.status == "succeeded"
+    keys = [r.idempotency_key for r in fake_stripe.requests if r.path == "/v1/refunds"]
+    assert keys == [f"refund:{failed.pk}", f"refund:{retried.pk}"]
+    assert len(fake_stripe.refunds) == 1
 
 
 def test_a_stripe_refund_refuses_to_run_inside_a_transaction(paid, fake_stripe):

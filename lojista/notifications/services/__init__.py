@@ -12,6 +12,7 @@ from lojista.notifications.services.order_emails import (
     order_contact_send,
     order_placed_emails_queue,
     order_status_email_queue,
+    order_tracking_email_queue,
 )
 from lojista.notifications.services.outbox import outbox_deliver, outbox_queue, outbox_retry, outbox_sweep
 from lojista.notifications.services.templates import (
@@ -29,6 +30,7 @@ __all__ = [
     "order_contact_send",
     "order_placed_emails_queue",
     "order_status_email_queue",
+    "order_tracking_email_queue",
     "outbox_deliver",
     "outbox_queue",
     "outbox_retry",

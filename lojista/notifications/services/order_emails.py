@@ -108,6 +108,21 @@ def order_status_email_queue(*, order: Order, event: OrderEvent) -> OutboxMessag
     )
 
 
+def order_tracking_email_queue(*, order: Order, event: OrderEvent) -> OutboxMessage:
+    """The Processed email again, which carries the tracking link, after staff
+    set or changed it (``event``): one email per change."""
+    kind = ORDER_PROCESSED
+    return outbox_queue(
+        kind=kind,
+        recipients=[order.email],
+        language=email_language(order.language),
+        dedupe_key=f"order:{order.number}:{kind}:tracking:{event.pk}",
+        ref=order_ref(order),
+        order=order,
+        actor=event.actor,
+    )
+
+
 def order_contact_send(*, order: Order, message: str, actor: User | None) -> OutboxMessage:
     """Email the customer a free-text ``message`` from staff about ``order``."""
     return outbox_queue(

@@ -1,4 +1,4 @@
-"""Enqueue the periodic tasks of settings.LOJISTA_PERIODIC_TASKS when they are due.
+"""Enqueue the periodic tasks the apps registered (core.scheduler.register_periodic) when they are due.
 
 Safe to run on several machines at once (see lojista/core/scheduler.py). The
 tasks themselves run in the task worker (`manage.py db_worker`).
@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lojista.core.scheduler import check_periodic_tasks, enqueue_due, prune_runs
+from lojista.core.scheduler import enqueue_due, prune_runs
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +34,6 @@ class Command(BaseCommand):
     def handle(self, *args, once: bool, tick: float, **options):
         if tick <= 0:
             raise CommandError(_("--tick must be a positive number of seconds."))
-        try:
-            check_periodic_tasks()
-        except ImproperlyConfigured as exc:
-            raise CommandError(str(exc)) from exc
         if once:
             run_pass()
             prune_runs(timezone.now())

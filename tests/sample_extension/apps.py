@@ -1,0 +1,24 @@
+from datetime import timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from lojista.core.extensions import ExtensionConfig
+
+
+class SampleExtensionConfig(ExtensionConfig):
+    name = "tests.sample_extension"
+    label = "sample_extension"
+    slug = "sample-extension"
+    verbose_name = _("Sample extension")
+    description = _("Counts status changes and minutes, for the tests.")
+
+    def ready(self) -> None:
+        from lojista.core.scheduler import register_periodic
+        from lojista.orders.signals import order_status_changed
+        from tests.sample_extension.receivers import note_status_change
+        from tests.sample_extension.tasks import note_minute
+
+        # Not order_placed: the sample must not add its flag check to the
+        # placement's measured query budget (tests/completion).
+        order_status_changed.connect(note_status_change, dispatch_uid="sample_extension.status_changed")
+        register_periodic(note_minute, every=timedelta(minutes=1))
