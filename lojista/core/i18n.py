@@ -8,6 +8,7 @@ merchant's text in a language from ``{language: text}`` translations.
 """
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.utils import translation
@@ -42,3 +43,13 @@ def localized(text: str, translations: Mapping[str, str] | None, language: str |
         if translated:
             return translated
     return text
+
+
+def translated_field(translations: Mapping[str, Any] | None, field: str) -> dict[str, str]:
+    """``{language: text}`` of ``field`` from translations stored as
+    ``{language: {field: text}}`` (a malformed entry is ignored)."""
+    result: dict[str, str] = {}
+    for language, texts in (translations or {}).items():
+        if isinstance(texts, Mapping) and isinstance(texts.get(field), str):
+            result[language] = texts[field]
+    return result
