@@ -33,7 +33,12 @@ from lojista.core.errors import (
     ServerError,
 )
 from lojista.core.schemas import document_text_rule
-from lojista.core.validation import CONTROL_CHARACTERS_MESSAGE, TEXT_PATTERN, has_control_characters
+from lojista.core.validation import (
+    CONTROL_CHARACTERS_MESSAGE,
+    TEXT_PATTERN,
+    has_control_characters,
+    validation_message,
+)
 from lojista.customers.api import router as customers_router
 from lojista.inventory.api import router as inventory_router
 from lojista.notifications.api import router as notifications_router
@@ -68,6 +73,23 @@ class LojistaAPI(NinjaAPI):
             for parameter in operation.get("parameters", []):
                 document_text_rule(parameter.get("schema", {}), TEXT_PATTERN)
         return schema
+
+    def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> ValidationError:
+        """Ninja's, keeping the length of a text that is too long or too short
+        (``input_length``: the message says it) but never the input itself."""
+        errors: list[dict[str, Any]] = []
+        for context in error_contexts:
+            model = context.model
+            for error in context.pydantic_validation_error.errors(include_url=False):
+                source = (model.__ninja_param_source__,)
+                error["loc"] = source + model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
+                value = error.pop("input", None)
+                if isinstance(value, str):
+                    error["input_length"] = len(value)
+                if isinstance(error.get("ctx", {}).get("error"), Exception):
+                    error["ctx"]["error"] = str(error["ctx"]["error"])
+                errors.append(dict(error))
+        return ValidationError(errors)
 
 
 def _operations(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -114,7 +136,7 @@ def _field_name(loc: list | tuple) -> str:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        fields.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", ""))
+        fields.setdefault(_field_name(error.get("loc", ())), []).append(validation_message(error))
     return domain_error(request, InvalidInput(details={"fields": fields}))
 
 

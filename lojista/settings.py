@@ -116,8 +116,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Internationalisation: English and Portuguese (Brazil), picked from Accept-Language.
-LANGUAGE_CODE = "en"
+# The shop's own language (SHOP_LANGUAGE: the merchant's emails, the back
+# office, a request that names no language) is Django's LANGUAGE_CODE.
 LANGUAGES = [("en", _("English")), ("pt-br", _("Portuguese (Brazil)"))]
+LANGUAGE_CODE = env.str("SHOP_LANGUAGE", default="en").strip().lower().replace("_", "-")
+_SHOP_LANGUAGES = [code for code, _name in LANGUAGES]
+if LANGUAGE_CODE not in _SHOP_LANGUAGES:
+    raise ImproperlyConfigured(f"SHOP_LANGUAGE must be one of {', '.join(_SHOP_LANGUAGES)}: {LANGUAGE_CODE}")
 LOCALE_PATHS = [BASE_DIR / "lojista" / "locale"]
 USE_I18N = True
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

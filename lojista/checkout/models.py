@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lojista.catalog.models import PricedLineSnapshot
+from lojista.core.i18n import localized, translated_field
 
 
 class ShippingZone(models.Model):
@@ -39,6 +40,13 @@ class ShippingMethod(models.Model):
     zone = models.ForeignKey(ShippingZone, on_delete=models.CASCADE, related_name="methods")
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(
+        _("description"), max_length=200, blank=True, help_text=_("Shown beside the name.")
+    )
+    # The name and description in the customer's other languages, written
+    # like {"pt-br": {"name": "Padrão", "description": "2 a 3 dias úteis"}};
+    # name and description above are in the shop's language, the fallback.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DELIVERY)
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, default=Decimal("0"))
     free_above = models.DecimalField(
@@ -55,6 +63,11 @@ class ShippingMethod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.zone.name}: {self.name}"
+
+    def text(self, field: str, language: str | None = None) -> str:
+        """``name`` or ``description`` in ``language`` (the active one by
+        default), else in the shop's language."""
+        return localized(getattr(self, field), translated_field(self.translations, field), language)
 
 
 class Checkout(models.Model):

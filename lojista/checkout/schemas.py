@@ -55,7 +55,8 @@ class CheckoutIn(InputSchema):
 
 class ShippingMethodOut(Schema):
     code: str
-    name: str
+    name: str = Field(description="In the request's language when the shop wrote it, else in the shop's.")
+    description: str = Field(description="Like name; may be empty.")
     kind: Literal["delivery", "pickup"]
     price: Money = Field(description="With a cart_token: what it costs for that cart (0 above free_above).")
     free_above: Money | None = Field(description="Free for a subtotal at least this; null: never free.")
@@ -123,7 +124,7 @@ class CheckoutOut(Schema):
         method = checkout.shipping_method
         return {
             "code": method.code,
-            "name": method.name,
+            "name": method.text("name"),
             "price": Money.of(checkout.shipping_price, checkout.currency),
         }
 

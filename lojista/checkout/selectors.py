@@ -20,6 +20,7 @@ FREE = Decimal("0.00")
 class ShippingOption:
     code: str
     name: str
+    description: str
     kind: str
     price: Decimal
     free_above: Decimal | None
@@ -54,7 +55,8 @@ def shipping_options(*, country: str, subtotal: Decimal | None = None) -> list[S
     return [
         ShippingOption(
             code=method.code,
-            name=method.name,
+            name=method.text("name"),
+            description=method.text("description"),
             kind=method.kind,
             price=method.price if subtotal is None else shipping_price(method=method, subtotal=subtotal),
             free_above=method.free_above,

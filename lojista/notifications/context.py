@@ -30,6 +30,8 @@ def shop_context(shop: NotificationSettings) -> dict[str, Any]:
         "logo_url": shop.logo_url,
         "email": sender_address(shop),
         "url": settings.LOJISTA_SITE_URL,
+        # The zone the emails' dates and times are in (TIME_ZONE), to name it.
+        "time_zone": settings.TIME_ZONE,
     }
 
 

@@ -84,6 +84,10 @@ class NotificationSettings(models.Model):
         blank=True,
         help_text=_("Shown in the confirmation of an order paid offline (bank transfer, cash on delivery)."),
     )
+    # payment_instructions in the customer's other languages:
+    # {"pt-br": {"payment_instructions": "…"}}; the field above is in the
+    # shop's language, the fallback.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

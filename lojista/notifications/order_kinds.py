@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lojista.core.countries import country_name
+from lojista.core.i18n import localized, translated_field
 from lojista.core.links import backoffice_order_url
 from lojista.notifications import kinds
 from lojista.notifications.context import longest_text, money
@@ -47,7 +49,9 @@ def order_ref(order: Order, data: dict[str, Any] | None = None) -> EmailRef:
 
 def _address(address: dict[str, Any]) -> dict[str, str]:
     fields = ("name", "line1", "line2", "city", "postal_code", "country", "phone")
-    return {field: str(address.get(field) or "") for field in fields}
+    result = {field: str(address.get(field) or "") for field in fields}
+    result["country_name"] = country_name(result["country"])
+    return result
 
 
 def _lines(order: Order) -> list[dict[str, Any]]:
@@ -81,7 +85,13 @@ def order_context(order: Order) -> dict[str, Any]:
         "total": money(order.total, order.currency),
         "currency": order.currency,
         "shipping_address": address,
-        "shipping_method": order.shipping_method_name,
+        "shipping_method": localized(
+            order.shipping_method_name, translated_field(order.shipping_method_translations, "name")
+        ),
+        "shipping_method_description": localized(
+            order.shipping_method_description,
+            translated_field(order.shipping_method_translations, "description"),
+        ),
         "payment_method": order.payment_method,
         "payment_method_label": str(dict(Payment.Gateway.choices).get(order.payment_method, "")),
         "payment_status": order.payment_status,
@@ -131,9 +141,11 @@ def sample_order_context() -> dict[str, Any]:
             "city": "São Paulo",
             "postal_code": "01304-000",
             "country": "BR",
+            "country_name": country_name("BR"),
             "phone": "",
         },
         "shipping_method": _("Standard delivery"),
+        "shipping_method_description": _("2 to 3 working days"),
         "payment_method": Payment.Gateway.OFFLINE.value,
         "payment_method_label": str(Payment.Gateway.OFFLINE.label),
         "payment_status": PaymentStatus.AWAITING_PAYMENT.value,
@@ -177,6 +189,7 @@ def largest_order_context() -> dict[str, Any]:
         "item_count": 999 * LARGEST_ORDER_LINES,
         "shipping_address": {**order["shipping_address"], **address, "postal_code": longest_text(20)},
         "shipping_method": longest_text(100),
+        "shipping_method_description": longest_text(200),
         "tracking_url": "https://tracking.example.com/" + "a" * 470,
     }
 
@@ -196,7 +209,9 @@ def _admin_url(order: dict[str, Any], shop: NotificationSettings, data: Any) -> 
 
 def _payment_instructions(order: dict[str, Any], shop: NotificationSettings, data: Any) -> dict[str, Any]:
     return {
-        "payment_instructions": shop.payment_instructions
+        "payment_instructions": localized(
+            shop.payment_instructions, translated_field(shop.translations, "payment_instructions")
+        )
         or _("The shop will contact you with the details to pay by bank transfer or on delivery.")
     }
 

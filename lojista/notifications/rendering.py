@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lojista.core.errors import InvalidInput
+from lojista.core.i18n import supported_language
 from lojista.notifications.budget import RenderBudget, TemplateBudgetExceeded, render_budget
 from lojista.notifications.context import email_context, largest_context
 from lojista.notifications.headers import check_one_line, one_line
@@ -54,10 +55,7 @@ def describe_error(error: Exception) -> str:
 
 def email_language(code: str | None) -> str:
     """The supported language closest to ``code`` (the shop's default otherwise)."""
-    try:
-        return translation.get_supported_language_variant(code or settings.LANGUAGE_CODE).lower()
-    except LookupError:
-        return settings.LANGUAGE_CODE
+    return supported_language(code)
 
 
 def _finish(subject: str, text: str, body_html: str, context: dict[str, Any]) -> RenderedEmail:

@@ -22,6 +22,10 @@ Subject = Annotated[
 ]
 
 
+class SettingsTranslationIn(InputSchema):
+    payment_instructions: MultilineText = Field(default="", max_length=5000)
+
+
 class NotificationSettingsIn(InputSchema):
     """Every field is required: a PUT replaces the settings (send "" or [] to clear one)."""
 
@@ -31,7 +35,14 @@ class NotificationSettingsIn(InputSchema):
     order_notification_emails: list[Annotated[str, StringConstraints(max_length=254)]] = Field(
         description="Every address that receives the new-order email."
     )
-    payment_instructions: MultilineText = Field(max_length=5000)
+    payment_instructions: MultilineText = Field(max_length=5000, description="In the shop's language.")
+    translations: dict[str, SettingsTranslationIn] | None = Field(
+        default=None,
+        description=(
+            'The texts in the customer\'s other languages: {"pt-br": {"payment_instructions": "…"}}; '
+            "a text left empty falls back to the shop's language. Left out: kept as they are."
+        ),
+    )
 
 
 class NotificationSettingsOut(Schema):
@@ -40,6 +51,7 @@ class NotificationSettingsOut(Schema):
     logo_url: str
     order_notification_emails: list[str]
     payment_instructions: str
+    translations: dict[str, dict[str, str]]
     updated_at: datetime | None = Field(description="null until staff first save the settings.")
 
     @staticmethod

@@ -66,6 +66,10 @@ class Order(models.Model):
     shipping_address = models.JSONField(_("shipping address"))
     shipping_method_code = models.CharField(max_length=50)
     shipping_method_name = models.CharField(_("shipping method"), max_length=100)
+    # The method's description and its other languages when the order was
+    # placed (ShippingMethod.translations), for the customer's emails.
+    shipping_method_description = models.CharField(max_length=200, blank=True, db_default="")
+    shipping_method_translations = models.JSONField(default=dict, blank=True, db_default={})
     tracking_url = models.URLField(_("tracking link"), max_length=500, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=20, blank=True)
     utm_source = models.CharField(max_length=100, blank=True)

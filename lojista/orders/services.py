@@ -110,6 +110,8 @@ def _order_from(checkout: Checkout, payment: Payment, payment_status: str, numbe
         shipping_address=checkout.shipping_address,
         shipping_method_code=checkout.shipping_method.code,
         shipping_method_name=checkout.shipping_method.name,
+        shipping_method_description=checkout.shipping_method.description,
+        shipping_method_translations=checkout.shipping_method.translations,
         utm_source=checkout.utm_source,
         utm_medium=checkout.utm_medium,
     )

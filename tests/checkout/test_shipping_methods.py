@@ -20,6 +20,7 @@ def test_a_country_gets_its_zones_active_methods_cheapest_first(api, shipping):
         {
             "code": "pickup-lisbon",
             "name": "Lisbon shop",
+            "description": "",
             "kind": "pickup",
             "price": {"amount": "1.50", "currency": "EUR"},
             "free_above": None,
@@ -27,6 +28,7 @@ def test_a_country_gets_its_zones_active_methods_cheapest_first(api, shipping):
         {
             "code": "pt-standard",
             "name": "Standard",
+            "description": "",
             "kind": "delivery",
             "price": {"amount": "4.90", "currency": "EUR"},
             "free_above": {"amount": "50.00", "currency": "EUR"},
@@ -34,6 +36,7 @@ def test_a_country_gets_its_zones_active_methods_cheapest_first(api, shipping):
         {
             "code": "pt-express",
             "name": "Express",
+            "description": "",
             "kind": "delivery",
             "price": {"amount": "9.90", "currency": "EUR"},
             "free_above": None,
@@ -123,3 +126,22 @@ def test_an_unknown_or_malformed_cart_token_is_not_found(api, shipping, token):
     response = api.get(SHIPPING_METHODS, {"country": "PT", "cart_token": token})
 
     assert response.status_code == 404
+
+
+def test_names_and_descriptions_follow_the_request_language(api, shipping):
+    from lojista.checkout.models import ShippingMethod
+
+    ShippingMethod.objects.filter(code="pt-standard").update(
+        description="2\u20133 working days",
+        translations={"pt-br": {"name": "Padrão", "description": "2 a 3 dias úteis"}},
+    )
+
+    english = api.get(SHIPPING_METHODS, {"country": "PT"}).json()
+    portuguese = api.get(SHIPPING_METHODS, {"country": "PT"}, headers={"accept-language": "pt-BR"}).json()
+
+    by_code = {method["code"]: method for method in portuguese}
+    standard_pt = by_code["pt-standard"]
+    assert (standard_pt["name"], standard_pt["description"]) == ("Padrão", "2 a 3 dias úteis")
+    assert by_code["pickup-lisbon"]["name"] == "Lisbon shop"  # no translation: the shop's language
+    [standard] = [method for method in english if method["code"] == "pt-standard"]
+    assert (standard["name"], standard["description"]) == ("Standard", "2\u20133 working days")

@@ -216,7 +216,7 @@ def test_the_invalid_email_message_is_in_the_customers_language(api, shipping, s
 
     response = start(api, cart.token, body(email="nope"), headers={"Accept-Language": "pt-BR"})
 
-    assert response.json()["details"]["fields"]["email"] == ["Informe um endereço de email válido."]
+    assert response.json()["details"]["fields"]["email"] == ["Informe um endereço de e-mail válido."]
 
 
 def test_the_emails_domain_is_normalised(api, shipping, shirt):

@@ -321,7 +321,7 @@ def test_the_customer_is_emailed_in_their_language_and_the_shop_in_its_own(shop,
     assert customer.message["Content-Language"] == "pt-BR"
     for part in ("text/plain", "text/html"):
         body = customer.part(part)
-        assert f"Obrigado pelo seu pedido #{order.number}" in body
+        assert f"Já recebemos seu pedido #{order.number}" in body
         assert "€\xa065,00" in body and "Endereço de entrega" in body
     [merchant] = smtp.to(MERCHANT[0])
     assert merchant.subject == f"New order #{order.number} (€65.00)"

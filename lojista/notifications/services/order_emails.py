@@ -8,9 +8,9 @@ templates and variables) are the kinds of order_kinds.py.
 import uuid
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 
+from lojista.core.i18n import shop_language
 from lojista.customers.models import User
 from lojista.notifications.models import NotificationSettings, OutboxMessage
 from lojista.notifications.order_kinds import (
@@ -49,7 +49,7 @@ def order_placed_emails_queue(*, order: Order, events: list[OrderEvent] | None =
             (
                 NEW_ORDER,
                 list(shop.order_notification_emails),
-                email_language(settings.LANGUAGE_CODE),
+                shop_language(),
                 f"order:{order.number}:new_order",
             )
         )

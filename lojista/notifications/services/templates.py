@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lojista.core.errors import InvalidInput
+from lojista.core.i18n import language_codes
 from lojista.core.validation import check_http_url
 from lojista.customers.models import User
 from lojista.notifications import kinds
@@ -30,6 +31,23 @@ def _check_url(field: str, url: str) -> None:
         check_http_url(field, url)
 
 
+def _translations(translations: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The translations as stored: languages the shop speaks, empty texts dropped."""
+    unknown = sorted(set(translations) - set(language_codes()))
+    if unknown:
+        message = _("Unknown language: %(language)s. Use one of %(languages)s.") % {
+            "language": ", ".join(unknown),
+            "languages": ", ".join(language_codes()),
+        }
+        raise InvalidInput.field("translations", message)
+    stored = {}
+    for language, texts in translations.items():
+        texts = {field: text for field, text in texts.items() if text.strip()}
+        if texts:
+            stored[language] = texts
+    return stored
+
+
 @transaction.atomic
 def notification_settings_update(
     *,
@@ -38,6 +56,7 @@ def notification_settings_update(
     logo_url: str,
     order_notification_emails: list[str],
     payment_instructions: str,
+    translations: dict[str, dict[str, str]] | None = None,
 ) -> NotificationSettings:
     """Save the shop's email settings; an invalid address is refused, named."""
     addresses = list(
@@ -52,6 +71,7 @@ def notification_settings_update(
         _check_addresses("sender_email", [sender_email])
     check_one_line("sender_name", sender_name)
     _check_url("logo_url", logo_url)
+    kept = {} if translations is None else {"translations": _translations(translations)}
     row, _created = NotificationSettings.objects.update_or_create(
         pk=1,
         defaults={
@@ -60,6 +80,7 @@ def notification_settings_update(
             "logo_url": logo_url,
             "order_notification_emails": addresses,
             "payment_instructions": payment_instructions,
+            **kept,
         },
     )
     return row
