@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lojista.checkout.models import PICKUP_DETAILS_MAX_LENGTH, PICKUP_LOCATION_MAX_LENGTH
 from lojista.core.links import backoffice_order_url
 from lojista.notifications import kinds
 from lojista.notifications.context import longest_text, money
 from lojista.notifications.kinds import EmailKind, EmailRef
 from lojista.notifications.models import NotificationSettings
 from lojista.notifications.templating import SHIPPED_DIR
-from lojista.orders.models import Order, OrderStatus, PaymentStatus
+from lojista.orders.models import Fulfilment, Order, OrderStatus, PaymentStatus
 from lojista.orders.statuses import CANCEL_REASONS, status_label
 from lojista.payments.models import Payment
 
@@ -82,6 +83,10 @@ def order_context(order: Order) -> dict[str, Any]:
         "currency": order.currency,
         "shipping_address": address,
         "shipping_method": order.shipping_method_name,
+        "fulfilment": order.fulfilment,
+        "is_pickup": order.fulfilment == Fulfilment.PICKUP,
+        "pickup_location": order.pickup_location,
+        "pickup_details": order.pickup_details,
         "payment_method": order.payment_method,
         "payment_method_label": str(dict(Payment.Gateway.choices).get(order.payment_method, "")),
         "payment_status": order.payment_status,
@@ -134,6 +139,10 @@ def sample_order_context() -> dict[str, Any]:
             "phone": "",
         },
         "shipping_method": _("Standard delivery"),
+        "fulfilment": Fulfilment.SHIPPING.value,
+        "is_pickup": False,
+        "pickup_location": "",
+        "pickup_details": "",
         "payment_method": Payment.Gateway.OFFLINE.value,
         "payment_method_label": str(Payment.Gateway.OFFLINE.label),
         "payment_status": PaymentStatus.AWAITING_PAYMENT.value,
@@ -177,6 +186,9 @@ def largest_order_context() -> dict[str, Any]:
         "item_count": 999 * LARGEST_ORDER_LINES,
         "shipping_address": {**order["shipping_address"], **address, "postal_code": longest_text(20)},
         "shipping_method": longest_text(100),
+        # Filled although is_pickup is False: a shop's template may show them either way.
+        "pickup_location": longest_text(PICKUP_LOCATION_MAX_LENGTH),
+        "pickup_details": longest_text(PICKUP_DETAILS_MAX_LENGTH),
         "tracking_url": "https://tracking.example.com/" + "a" * 470,
     }
 
