@@ -29,7 +29,7 @@ PICKUP_CONTACT = {"name": "Ana Souza", "phone": "+351 912 345 678"}
 
 def pickup_body(**overrides: Any) -> dict[str, Any]:
     """A checkout body choosing the pickup method: a name and a phone, no address."""
-    return body(shipping_address=dict(PICKUP_CONTACT), shipping_method="pickup-lisbon", **overrides)
+    return body(**{"shipping_address": dict(PICKUP_CONTACT), "shipping_method": "pickup-lisbon", **overrides})
 
 
 def cart_with(*items: tuple[Variant, int], customer=None) -> Cart:
