@@ -7,7 +7,18 @@ from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod, Ship
 class ShippingMethodInline(admin.TabularInline):
     model = ShippingMethod
     extra = 1
-    fields = ["code", "name", "description", "translations", "kind", "price", "free_above", "is_active"]
+    fields = [
+        "code",
+        "name",
+        "description",
+        "translations",
+        "kind",
+        "price",
+        "free_above",
+        "is_active",
+        "pickup_location",
+        "pickup_details",
+    ]
 
 
 @admin.register(ShippingZone)

@@ -13,7 +13,10 @@ from lojista.customers.models import User
 router = Router(tags=["checkout"])
 
 COUNTRY = Query(
-    pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code of the destination, e.g. PT (any case)."
+    None,
+    pattern=r"^[A-Za-z]{2}$",
+    description="ISO 3166-1 alpha-2 code of the destination, e.g. PT (any case). Pickup methods are "
+    "listed for every country; without a country, only they are.",
 )
 CART_TOKEN = Query(None, description="Price the methods for this cart's subtotal (free shipping applied).")
 
@@ -28,9 +31,12 @@ def _viewer(request: CartRequest) -> User | None:
     openapi_extra=OPTIONAL_TOKEN_DOC,
     response={200: list[ShippingMethodOut], 404: Error, 422: Error},
 )
-def shipping_methods(request: CartRequest, country: str = COUNTRY, cart_token: str | None = CART_TOKEN):
-    """The active methods delivering to (or collectable in) `country`; an
-    unserved country gets an empty list."""
+def shipping_methods(
+    request: CartRequest, country: str | None = COUNTRY, cart_token: str | None = CART_TOKEN
+):
+    """The active methods delivering to `country`, and the pickup methods
+    (collected at the shop: offered whatever the country); an unserved
+    country gets just the pickup methods, if any."""
     cart = cart_for_viewer(token=cart_token, viewer=_viewer(request)) if cart_token is not None else None
     return selectors.shipping_options_for_cart(country=country, cart=cart)
 

@@ -10,12 +10,18 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lojista.catalog.models import PricedLineSnapshot
 from lojista.core.i18n import localized, translated_field
+
+# The longest pickup location and opening details the admin accepts (the
+# emails' render budget is checked with texts this long).
+PICKUP_LOCATION_MAX_LENGTH = 500
+PICKUP_DETAILS_MAX_LENGTH = 1000
 
 
 class ShippingZone(models.Model):
@@ -53,6 +59,24 @@ class ShippingMethod(models.Model):
         _("free above subtotal"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Where and when a pickup order is collected (kind "pickup"): shown in
+    # the emails and copied onto the order, which keeps them if they change.
+    pickup_location = models.TextField(
+        _("pickup location"),
+        blank=True,
+        default="",
+        db_default="",
+        max_length=PICKUP_LOCATION_MAX_LENGTH,
+        help_text=_("The address where customers collect their orders."),
+    )
+    pickup_details = models.TextField(
+        _("opening details"),
+        blank=True,
+        default="",
+        db_default="",
+        max_length=PICKUP_DETAILS_MAX_LENGTH,
+        help_text=_("Opening hours and how to collect, one item per line."),
+    )
 
     class Meta:
         verbose_name = _("shipping method")
@@ -68,6 +92,20 @@ class ShippingMethod(models.Model):
         """``name`` or ``description`` in ``language`` (the active one by
         default), else in the shop's language."""
         return localized(getattr(self, field), translated_field(self.translations, field), language)
+
+    @property
+    def is_pickup(self) -> bool:
+        return self.kind == self.Kind.PICKUP
+
+    def clean(self) -> None:
+        if self.is_pickup and not self.pickup_location.strip():
+            raise ValidationError(
+                {
+                    "pickup_location": _(
+                        "A pickup method needs the address where customers collect their orders."
+                    )
+                }
+            )
 
 
 class Checkout(models.Model):

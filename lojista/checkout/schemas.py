@@ -32,22 +32,46 @@ class AddressOut(Schema):
     phone: str
 
 
+class PickupContactOut(Schema):
+    """A pickup order's "address": who collects it and how to reach them."""
+
+    name: str
+    phone: str
+
+
+# Two shapes, by the kind of the shipping method: a delivery method's full
+# address; for a method of kind "pickup", just ``name`` and ``phone``.
+ADDRESS_DOC = (
+    "For a delivery method: name, line1, city, postal_code and country are required. For a method "
+    "whose `kind` is `pickup`: just `name` and `phone` (both required); other fields sent are dropped."
+)
+
+
 class AddressIn(InputSchema):
-    name: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTHS["name"])
-    line1: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTHS["line1"])
+    name: str | None = Field(default=None, max_length=ADDRESS_MAX_LENGTHS["name"], description="Required.")
+    line1: str | None = Field(
+        default=None, max_length=ADDRESS_MAX_LENGTHS["line1"], description="Required for delivery."
+    )
     line2: str | None = Field(default=None, max_length=ADDRESS_MAX_LENGTHS["line2"])
-    city: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTHS["city"])
-    postal_code: str = Field(min_length=1, max_length=ADDRESS_MAX_LENGTHS["postal_code"])
-    country: str = Field(
-        description="ISO 3166-1 alpha-2 code, e.g. PT (any case).",
+    city: str | None = Field(
+        default=None, max_length=ADDRESS_MAX_LENGTHS["city"], description="Required for delivery."
+    )
+    postal_code: str | None = Field(
+        default=None, max_length=ADDRESS_MAX_LENGTHS["postal_code"], description="Required for delivery."
+    )
+    country: str | None = Field(
+        default=None,
+        description="ISO 3166-1 alpha-2 code, e.g. PT (any case). Required for delivery.",
         json_schema_extra={"pattern": "^[A-Za-z]{2}$"},
     )
-    phone: str | None = Field(default=None, max_length=ADDRESS_MAX_LENGTHS["phone"])
+    phone: str | None = Field(
+        default=None, max_length=ADDRESS_MAX_LENGTHS["phone"], description="Required for pickup."
+    )
 
 
 class CheckoutIn(InputSchema):
     email: str = Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra=EMAIL_FORMAT)
-    shipping_address: AddressIn
+    shipping_address: AddressIn = Field(description=ADDRESS_DOC)
     shipping_method: str = Field(min_length=1, max_length=50, description="The `code` of a shipping method.")
     utm_source: str | None = Field(default=None, max_length=UTM_MAX_LENGTH)
     utm_medium: str | None = Field(default=None, max_length=UTM_MAX_LENGTH)
@@ -57,7 +81,13 @@ class ShippingMethodOut(Schema):
     code: str
     name: str = Field(description="In the request's language when the shop wrote it, else in the shop's.")
     description: str = Field(description="Like name; may be empty.")
-    kind: Literal["delivery", "pickup"]
+    kind: Literal["delivery", "pickup"] = Field(
+        description='"pickup": collected at the shop; checkout then asks for just a name and a phone.'
+    )
+    pickup_location: str | None = Field(description="Where a pickup order is collected; null for delivery.")
+    pickup_details: str | None = Field(
+        description="Opening hours and how to collect (pickup); null for delivery."
+    )
     price: Money = Field(description="With a cart_token: what it costs for that cart (0 above free_above).")
     free_above: Money | None = Field(description="Free for a subtotal at least this; null: never free.")
 
@@ -73,6 +103,9 @@ class ShippingMethodOut(Schema):
 class ChosenShippingOut(Schema):
     code: str
     name: str
+    kind: Literal["delivery", "pickup"]
+    pickup_location: str | None = Field(description="Where the order is collected; null for delivery.")
+    pickup_details: str | None = Field(description="Opening hours and how to collect; null for delivery.")
     price: Money = Field(description="What this checkout pays for shipping.")
 
 
@@ -101,7 +134,9 @@ class CheckoutOut(Schema):
         'if it is still there. "outdated": the cart changed, start a new checkout.'
     )
     email: str
-    shipping_address: AddressOut
+    shipping_address: AddressOut | PickupContactOut = Field(
+        description="The full address for delivery; just `name` and `phone` for pickup."
+    )
     shipping_method: ChosenShippingOut
     lines: list[CheckoutLineOut]
     subtotal: Money
@@ -125,6 +160,9 @@ class CheckoutOut(Schema):
         return {
             "code": method.code,
             "name": method.text("name"),
+            "kind": method.kind,
+            "pickup_location": method.pickup_location if method.is_pickup else None,
+            "pickup_details": method.pickup_details if method.is_pickup else None,
             "price": Money.of(checkout.shipping_price, checkout.currency),
         }
 

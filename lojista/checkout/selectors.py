@@ -24,6 +24,8 @@ class ShippingOption:
     kind: str
     price: Decimal
     free_above: Decimal | None
+    pickup_location: str | None  # None for delivery methods
+    pickup_details: str | None
 
 
 def zone_serves(zone: ShippingZone, country: str) -> bool:
@@ -40,16 +42,25 @@ def shipping_price(*, method: ShippingMethod, subtotal: Decimal) -> Decimal:
     return method.price
 
 
-def shipping_methods_for_country(*, country: str) -> list[ShippingMethod]:
-    """Active methods whose zone includes ``country``, cheapest first. Zones
+def method_serves(method: ShippingMethod, country: str | None) -> bool:
+    """Whether a customer in ``country`` may choose ``method``: a pickup
+    method serves everyone (they come to the shop, wherever they live), a
+    delivery method the countries of its zone. Without a country, only pickup."""
+    if method.is_pickup:
+        return True
+    return country is not None and zone_serves(method.zone, country)
+
+
+def shipping_methods_for_country(*, country: str | None) -> list[ShippingMethod]:
+    """Active methods serving ``country`` (method_serves), cheapest first. Zones
     are few: they are filtered here, as SQLite cannot search a JSON list."""
     methods = (
         ShippingMethod.objects.filter(is_active=True).select_related("zone").order_by("price", "name", "pk")
     )
-    return [method for method in methods if zone_serves(method.zone, country)]
+    return [method for method in methods if method_serves(method, country)]
 
 
-def shipping_options(*, country: str, subtotal: Decimal | None = None) -> list[ShippingOption]:
+def shipping_options(*, country: str | None, subtotal: Decimal | None = None) -> list[ShippingOption]:
     """The methods serving ``country`` with their price, the effective price
     for a cart worth ``subtotal`` when one is given."""
     return [
@@ -60,12 +71,14 @@ def shipping_options(*, country: str, subtotal: Decimal | None = None) -> list[S
             kind=method.kind,
             price=method.price if subtotal is None else shipping_price(method=method, subtotal=subtotal),
             free_above=method.free_above,
+            pickup_location=method.pickup_location if method.is_pickup else None,
+            pickup_details=method.pickup_details if method.is_pickup else None,
         )
         for method in shipping_methods_for_country(country=country)
     ]
 
 
-def shipping_options_for_cart(*, country: str, cart: Cart | None) -> list[ShippingOption]:
+def shipping_options_for_cart(*, country: str | None, cart: Cart | None) -> list[ShippingOption]:
     """``shipping_options`` priced for what ``cart`` can buy now (free
     shipping applied); list prices without a cart. Showing the methods is
     not showing the cart: no visit is recorded."""

@@ -39,7 +39,7 @@ from lojista.checkout.errors import (
     PaymentInProgress,
 )
 from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod
-from lojista.checkout.selectors import shipping_price, zone_serves
+from lojista.checkout.selectors import method_serves, shipping_price
 from lojista.core.errors import InvalidInput
 from lojista.customers.models import User
 from lojista.inventory.errors import InsufficientStock
@@ -66,6 +66,10 @@ ADDRESS_MAX_LENGTHS = {
     "phone": 32,
 }
 ADDRESS_REQUIRED = frozenset({"name", "line1", "city", "postal_code", "country"})
+# A pickup order is collected at the shop: the "address" is who collects it
+# and how to reach them. Other address fields sent are dropped.
+PICKUP_FIELDS = ("name", "phone")
+PICKUP_REQUIRED = frozenset(PICKUP_FIELDS)
 EMAIL_MAX_LENGTH = 254
 UTM_MAX_LENGTH = 100
 
@@ -102,19 +106,25 @@ def _country_problems(country: str) -> list[str]:
     return [_("Enter a two-letter country code, such as PT.")]
 
 
-def _address_clean(address: Mapping[str, Any], problems: dict[str, list[str]]) -> dict[str, str]:
+def _address_clean(
+    address: Mapping[str, Any], problems: dict[str, list[str]], *, pickup: bool = False
+) -> dict[str, str]:
     """The address's known fields, stripped, the country upper-cased; what is
-    wrong goes into ``problems`` under ``shipping_address.<field>``."""
-    cleaned = {field: _text(address.get(field)) for field in ADDRESS_MAX_LENGTHS}
+    wrong goes into ``problems`` under ``shipping_address.<field>``. For
+    pickup, only the name and the phone, both required."""
+    fields = PICKUP_FIELDS if pickup else tuple(ADDRESS_MAX_LENGTHS)
+    required_fields = PICKUP_REQUIRED if pickup else ADDRESS_REQUIRED
+    cleaned = {field: _text(address.get(field)) for field in fields}
     for field, value in cleaned.items():
         if field == "country":
             wrong = _country_problems(value)
         else:
-            required = field in ADDRESS_REQUIRED
+            required = field in required_fields
             wrong = _text_problems(value, required=required, max_length=ADDRESS_MAX_LENGTHS[field])
         if wrong:
             problems[f"shipping_address.{field}"] = wrong
-    cleaned["country"] = cleaned["country"].upper()
+    if "country" in cleaned:
+        cleaned["country"] = cleaned["country"].upper()
     return cleaned
 
 
@@ -122,7 +132,7 @@ def _address_clean(address: Mapping[str, Any], problems: dict[str, list[str]]) -
 class _CheckoutInput:
     email: str
     address: dict[str, str]
-    shipping_method_code: str
+    method: ShippingMethod | None  # the active method of that code, if any
     utm: dict[str, str]
 
 
@@ -133,13 +143,16 @@ def _checkout_input_clean(
     shipping_method_code: str,
     utm: Mapping[str, str | None],
 ) -> _CheckoutInput:
-    """The input cleaned, or InvalidInput naming every field at fault."""
+    """The input cleaned, or InvalidInput naming every field at fault. The
+    address is checked as the chosen method needs it: a pickup method's
+    (when the code names one) wants just a name and a phone."""
     problems: dict[str, list[str]] = {}
     email = _text(email)
     if wrong := _email_problems(email):
         problems["email"] = wrong
-    address = _address_clean(shipping_address, problems)
     code = _text(shipping_method_code)
+    method = _active_method(code) if code else None
+    address = _address_clean(shipping_address, problems, pickup=method is not None and method.is_pickup)
     if not code:
         problems["shipping_method"] = [str(forms.Field.default_error_messages["required"])]
     cleaned_utm = {field: _text(value) for field, value in utm.items()}
@@ -151,7 +164,7 @@ def _checkout_input_clean(
     return _CheckoutInput(
         email=BaseUserManager.normalize_email(email),
         address=address,
-        shipping_method_code=code,
+        method=method,
         utm=cleaned_utm,
     )
 
@@ -160,12 +173,16 @@ def _hold_until() -> datetime:
     return timezone.now() + timedelta(minutes=settings.LOJISTA_CHECKOUT_HOLD_MINUTES)
 
 
-def _shipping_method(*, code: str, country: str) -> ShippingMethod:
-    """The active method ``code``, if it serves ``country``; InvalidInput otherwise."""
-    method = ShippingMethod.objects.select_related("zone").filter(code=code, is_active=True).first()
+def _active_method(code: str) -> ShippingMethod | None:
+    return ShippingMethod.objects.select_related("zone").filter(code=code, is_active=True).first()
+
+
+def _shipping_method(*, method: ShippingMethod | None, country: str) -> ShippingMethod:
+    """The active method chosen, if it serves ``country`` (a pickup method
+    serves every customer: they come to the shop); InvalidInput otherwise."""
     if method is None:
         problem = _("There is no shipping method with this code.")
-    elif not zone_serves(method.zone, country):
+    elif not method_serves(method, country):
         problem = _("This shipping method is not available for %(country)s.") % {"country": country}
     else:
         return method
@@ -233,7 +250,8 @@ def checkout_start(
 
     The input is taken as typed: text is stripped, null is blank, the email's
     domain is lower-cased and the country upper-cased; only the address's
-    known fields are kept. Raises InvalidInput naming every field at fault
+    known fields are kept (for a pickup method, just ``name`` and ``phone``,
+    both required). Raises InvalidInput naming every field at fault
     (``email``, ``shipping_address.<field>``, ``utm_source``...), then for a
     method that does not serve the address; CartNotCheckoutable; or
     InsufficientStock when another buyer took the units meanwhile. Each
@@ -244,7 +262,7 @@ def checkout_start(
         shipping_method_code=shipping_method_code,
         utm={"utm_source": utm_source, "utm_medium": utm_medium},
     )
-    method = _shipping_method(code=given.shipping_method_code, country=given.address["country"])
+    method = _shipping_method(method=given.method, country=given.address.get("country", ""))
     _lock_open_cart(cart)
     view = _checkoutable_view(cart)
     _outdate_open_checkouts(cart)

@@ -42,6 +42,8 @@ class DemoShippingMethod:
     price: Decimal
     free_above: Decimal | None = None
     kind: str = "delivery"
+    pickup_location: str = ""
+    pickup_details: str = ""
 
 
 @dataclass(frozen=True)
@@ -291,7 +293,17 @@ SHIPPING_ZONES: tuple[DemoShippingZone, ...] = (
             ),
             DemoShippingMethod(code="pt-express", name="Express (next working day)", price=Decimal("9.90")),
             DemoShippingMethod(
-                code="pickup-lisbon", name="Pick up at our Lisbon shop", price=Decimal("0"), kind="pickup"
+                code="pickup-lisbon",
+                name="Pick up at our Lisbon shop",
+                price=Decimal("0"),
+                kind="pickup",
+                pickup_location="Lojista Demo Shop, Rua da Prata 80, 1100-420 Lisboa, Portugal",
+                pickup_details=(
+                    "Monday to Friday: 10:00-19:00\n"
+                    "Saturday: 10:00-14:00\n"
+                    "Closed on Sundays and public holidays\n"
+                    "Bring your order number."
+                ),
             ),
         ),
     ),

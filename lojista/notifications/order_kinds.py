@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lojista.checkout.models import PICKUP_DETAILS_MAX_LENGTH, PICKUP_LOCATION_MAX_LENGTH
 from lojista.core.countries import country_name
 from lojista.core.i18n import localized, translated_field
 from lojista.core.links import backoffice_order_url
@@ -25,7 +26,7 @@ from lojista.notifications.context import longest_text, money
 from lojista.notifications.kinds import EmailKind, EmailRef
 from lojista.notifications.models import NotificationSettings
 from lojista.notifications.templating import SHIPPED_DIR
-from lojista.orders.models import Order, OrderStatus, PaymentStatus
+from lojista.orders.models import Fulfilment, Order, OrderStatus, PaymentStatus
 from lojista.orders.statuses import CANCEL_REASONS, status_label
 from lojista.payments.models import Payment
 
@@ -92,6 +93,10 @@ def order_context(order: Order) -> dict[str, Any]:
             order.shipping_method_description,
             translated_field(order.shipping_method_translations, "description"),
         ),
+        "fulfilment": order.fulfilment,
+        "is_pickup": order.fulfilment == Fulfilment.PICKUP,
+        "pickup_location": order.pickup_location,
+        "pickup_details": order.pickup_details,
         "payment_method": order.payment_method,
         "payment_method_label": str(dict(Payment.Gateway.choices).get(order.payment_method, "")),
         "payment_status": order.payment_status,
@@ -146,6 +151,10 @@ def sample_order_context() -> dict[str, Any]:
         },
         "shipping_method": _("Standard delivery"),
         "shipping_method_description": _("2 to 3 working days"),
+        "fulfilment": Fulfilment.SHIPPING.value,
+        "is_pickup": False,
+        "pickup_location": "",
+        "pickup_details": "",
         "payment_method": Payment.Gateway.OFFLINE.value,
         "payment_method_label": str(Payment.Gateway.OFFLINE.label),
         "payment_status": PaymentStatus.AWAITING_PAYMENT.value,
@@ -190,6 +199,9 @@ def largest_order_context() -> dict[str, Any]:
         "shipping_address": {**order["shipping_address"], **address, "postal_code": longest_text(20)},
         "shipping_method": longest_text(100),
         "shipping_method_description": longest_text(200),
+        # Filled although is_pickup is False: a shop's template may show them either way.
+        "pickup_location": longest_text(PICKUP_LOCATION_MAX_LENGTH),
+        "pickup_details": longest_text(PICKUP_DETAILS_MAX_LENGTH),
         "tracking_url": "https://tracking.example.com/" + "a" * 470,
     }
 

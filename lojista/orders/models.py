@@ -29,6 +29,14 @@ class PaymentStatus(models.TextChoices):
     REFUND_FAILED = "refund_failed", _("Refund failed")
 
 
+class Fulfilment(models.TextChoices):
+    """How the order reaches the customer: sent to their address, or
+    collected by them at the shop (a shipping method of kind "pickup")."""
+
+    SHIPPING = "shipping", _("Shipping")
+    PICKUP = "pickup", _("Pickup")
+
+
 class OrderNumberCounter(models.Model):
     """A single row (pk 1, created by the first placement) holding the last
     order number handed out. Incremented inside the placement transaction:
@@ -70,6 +78,18 @@ class Order(models.Model):
     # placed (ShippingMethod.translations), for the customer's emails.
     shipping_method_description = models.CharField(max_length=200, blank=True, db_default="")
     shipping_method_translations = models.JSONField(default=dict, blank=True, db_default={})
+    fulfilment = models.CharField(
+        _("fulfilment"),
+        max_length=10,
+        choices=Fulfilment.choices,
+        default=Fulfilment.SHIPPING,
+        db_default=Fulfilment.SHIPPING,
+    )
+    # A pickup order's snapshot of its method's location and opening details.
+    # Database defaults: the code running while the migration is applied
+    # (upgrades migrate first, then restart) still places orders without them.
+    pickup_location = models.TextField(_("pickup location"), blank=True, default="", db_default="")
+    pickup_details = models.TextField(_("opening details"), blank=True, default="", db_default="")
     tracking_url = models.URLField(_("tracking link"), max_length=500, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=20, blank=True)
     utm_source = models.CharField(max_length=100, blank=True)

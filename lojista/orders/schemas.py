@@ -71,8 +71,17 @@ class OrderOut(Schema):
     shipping: Money
     total: Money
     currency: str
-    shipping_address: dict[str, Any]
+    shipping_address: dict[str, Any] = Field(
+        description="The delivery address; for pickup, just `name` and `phone` of who collects it."
+    )
     shipping_method: ShippingMethodOut
+    fulfilment: str = Field(
+        description='"shipping" (sent to the address) or "pickup" (collected at the shop).'
+    )
+    pickup_location: str = Field(
+        description="Where a pickup order is collected (kept as it was when placed)."
+    )
+    pickup_details: str = Field(description="The pickup point's opening hours and how to collect.")
     tracking_url: str
     cancel_reason: str = Field(
         description="Why it was cancelled (one of the cancellation reasons), or empty."

@@ -34,7 +34,15 @@ from lojista.orders.errors import (
     RefundNotRetryable,
     TrackingNotAllowed,
 )
-from lojista.orders.models import Order, OrderEvent, OrderLine, OrderNumberCounter, OrderStatus, PaymentStatus
+from lojista.orders.models import (
+    Fulfilment,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderNumberCounter,
+    OrderStatus,
+    PaymentStatus,
+)
 from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
 from lojista.orders.statuses import (
     CANCEL_REASONS,
@@ -93,6 +101,7 @@ def _next_order_number() -> int:
 
 
 def _order_from(checkout: Checkout, payment: Payment, payment_status: str, number: int) -> Order:
+    method = checkout.shipping_method
     return Order.objects.create(
         number=number,
         checkout=checkout,
@@ -108,10 +117,14 @@ def _order_from(checkout: Checkout, payment: Payment, payment_status: str, numbe
         shipping_price=checkout.shipping_price,
         total=checkout.total,
         shipping_address=checkout.shipping_address,
-        shipping_method_code=checkout.shipping_method.code,
-        shipping_method_name=checkout.shipping_method.name,
-        shipping_method_description=checkout.shipping_method.description,
-        shipping_method_translations=checkout.shipping_method.translations,
+        shipping_method_code=method.code,
+        shipping_method_name=method.name,
+        shipping_method_description=method.description,
+        shipping_method_translations=method.translations,
+        # A snapshot: the method's location may change, the order's does not.
+        fulfilment=Fulfilment.PICKUP if method.is_pickup else Fulfilment.SHIPPING,
+        pickup_location=method.pickup_location if method.is_pickup else "",
+        pickup_details=method.pickup_details if method.is_pickup else "",
         utm_source=checkout.utm_source,
         utm_medium=checkout.utm_medium,
     )

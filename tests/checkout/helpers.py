@@ -21,6 +21,17 @@ ADDRESS = {
 }
 
 
+# The fixture's pickup method (conftest.shipping), and what its customer gives.
+PICKUP_LOCATION = "Rua da Prata 80, 1100-420 Lisboa"
+PICKUP_DETAILS = "Mon-Fri 10:00-19:00\nSat 10:00-13:00"
+PICKUP_CONTACT = {"name": "Ana Souza", "phone": "+351 912 345 678"}
+
+
+def pickup_body(**overrides: Any) -> dict[str, Any]:
+    """A checkout body choosing the pickup method: a name and a phone, no address."""
+    return body(**{"shipping_address": dict(PICKUP_CONTACT), "shipping_method": "pickup-lisbon", **overrides})
+
+
 def cart_with(*items: tuple[Variant, int], customer=None) -> Cart:
     """A cart holding ``quantity`` of each variant, filled as the API fills it."""
     cart = cart_create(customer=customer)

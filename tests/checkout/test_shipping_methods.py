@@ -3,7 +3,8 @@
 import pytest
 
 from lojista.carts.models import Cart
-from tests.checkout.helpers import SHIPPING_METHODS, cart_with
+from lojista.checkout.models import ShippingMethod
+from tests.checkout.helpers import PICKUP_DETAILS, PICKUP_LOCATION, SHIPPING_METHODS, cart_with
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,8 @@ def test_a_country_gets_its_zones_active_methods_cheapest_first(api, shipping):
             "kind": "pickup",
             "price": {"amount": "1.50", "currency": "EUR"},
             "free_above": None,
+            "pickup_location": PICKUP_LOCATION,
+            "pickup_details": PICKUP_DETAILS,
         },
         {
             "code": "pt-standard",
@@ -32,6 +35,8 @@ def test_a_country_gets_its_zones_active_methods_cheapest_first(api, shipping):
             "kind": "delivery",
             "price": {"amount": "4.90", "currency": "EUR"},
             "free_above": {"amount": "50.00", "currency": "EUR"},
+            "pickup_location": None,
+            "pickup_details": None,
         },
         {
             "code": "pt-express",
@@ -40,6 +45,8 @@ def test_a_country_gets_its_zones_active_methods_cheapest_first(api, shipping):
             "kind": "delivery",
             "price": {"amount": "9.90", "currency": "EUR"},
             "free_above": None,
+            "pickup_location": None,
+            "pickup_details": None,
         },
     ]
 
@@ -48,10 +55,19 @@ def test_a_country_gets_its_zones_active_methods_cheapest_first(api, shipping):
 def test_the_country_is_matched_whatever_its_case(api, shipping, country):
     response = api.get(SHIPPING_METHODS, {"country": country})
 
-    assert [method["code"] for method in response.json()] == ["eu-standard"]
+    assert [method["code"] for method in response.json()] == ["pickup-lisbon", "eu-standard"]
 
 
-def test_a_country_no_zone_serves_gets_an_empty_list(api, shipping):
+def test_a_country_no_zone_serves_gets_just_the_pickup_methods(api, shipping):
+    response = api.get(SHIPPING_METHODS, {"country": "BR"})
+
+    assert response.status_code == 200
+    assert [method["code"] for method in response.json()] == ["pickup-lisbon"]
+
+
+def test_an_unserved_country_gets_an_empty_list_in_a_shop_without_pickup(api, shipping):
+    ShippingMethod.objects.filter(kind="pickup").update(is_active=False)
+
     response = api.get(SHIPPING_METHODS, {"country": "BR"})
 
     assert response.status_code == 200
@@ -67,11 +83,11 @@ def test_a_malformed_country_is_refused(api, shipping, country):
     assert "country" in response.json()["details"]["fields"]
 
 
-def test_the_country_is_required(api, shipping):
+def test_without_a_country_only_the_pickup_methods_are_listed(api, shipping):
     response = api.get(SHIPPING_METHODS)
 
-    assert response.status_code == 422
-    assert "country" in response.json()["details"]["fields"]
+    assert response.status_code == 200
+    assert [(method["code"], method["kind"]) for method in response.json()] == [("pickup-lisbon", "pickup")]
 
 
 def test_a_cart_below_the_threshold_pays_the_price(api, shipping, shirt):

@@ -14,7 +14,7 @@ from lojista.checkout.models import Checkout
 from lojista.customers.models import ApiToken, User
 from lojista.inventory.models import Reservation
 from tests.catalog.factories import hold, make_product, make_variant
-from tests.checkout.helpers import ADDRESS, body, cart_with, holds, start, start_ok
+from tests.checkout.helpers import ADDRESS, body, cart_with, holds, pickup_body, start, start_ok
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,9 @@ def test_a_guest_checks_out_and_the_stock_is_held(api, shipping, shirt, mug):
     assert checkout["shipping_method"] == {
         "code": "pt-standard",
         "name": "Standard",
+        "kind": "delivery",
+        "pickup_location": None,
+        "pickup_details": None,
         "price": {"amount": "0.00", "currency": "EUR"},
     }
     assert checkout["lines"] == [
@@ -359,7 +362,7 @@ def test_a_method_without_threshold_always_costs_its_price(api, shipping, shirt)
 def test_pickup_costs_what_it_is_configured_to(api, shipping, shirt):
     cart = cart_with((shirt, 1))
 
-    checkout = start_ok(api, cart.token, body(shipping_method="pickup-lisbon"))
+    checkout = start_ok(api, cart.token, pickup_body())
 
     assert checkout["shipping_method"]["code"] == "pickup-lisbon"
     assert checkout["shipping"]["amount"] == "1.50"

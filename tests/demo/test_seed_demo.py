@@ -71,6 +71,9 @@ def test_creates_shipping_zones_with_a_free_threshold_and_pickup():
     assert (str(standard.price), str(standard.free_above)) == ("4.90", "50.00")
     pickup = ShippingMethod.objects.get(kind=ShippingMethod.Kind.PICKUP)
     assert pickup.price == 0
+    assert "Rua da Prata 80" in pickup.pickup_location
+    assert "Saturday" in pickup.pickup_details
+    pickup.full_clean()  # what the admin asks of a pickup method
     assert ShippingZone.objects.filter(countries=["BR"]).exists()
 
 

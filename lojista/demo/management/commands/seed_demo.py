@@ -163,6 +163,8 @@ def seed_zone(spec: DemoShippingZone, added: Added) -> None:
                 "kind": method.kind,
                 "price": method.price,
                 "free_above": method.free_above,
+                "pickup_location": method.pickup_location,
+                "pickup_details": method.pickup_details,
             },
         )
         added.shipping_methods += created
