@@ -41,6 +41,18 @@ class OrderNumberCounter(models.Model):
         return str(self.last)
 
 
+class InvoiceNumberCounter(models.Model):
+    """The last invoice number handed out, like OrderNumberCounter: a single
+    row, incremented in the transaction that makes the order paid (placement
+    for a card, mark-paid for an offline payment), so invoice numbers are
+    unique and gap-free and an invoice always belongs to a paid order."""
+
+    last = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.last)
+
+
 class Order(models.Model):
     number = models.PositiveIntegerField(_("number"), unique=True)
     checkout = models.OneToOneField(
@@ -66,6 +78,10 @@ class Order(models.Model):
     shipping_address = models.JSONField(_("shipping address"))
     shipping_method_code = models.CharField(max_length=50)
     shipping_method_name = models.CharField(_("shipping method"), max_length=100)
+    # Set when the order became paid (placement for a card, mark-paid for an
+    # offline payment); null while awaiting payment.
+    invoice_number = models.PositiveIntegerField(_("invoice number"), unique=True, null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     tracking_url = models.URLField(_("tracking link"), max_length=500, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=20, blank=True)
     utm_source = models.CharField(max_length=100, blank=True)
@@ -108,6 +124,7 @@ class OrderEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         NOTE = "note", _("Note")  # an internal note of staff: never shown to the customer
         TRACKING_CHANGED = "tracking_changed", _("Tracking link changed")
+        PAID = "paid", _("Payment received")
         REFUND_REQUESTED = "refund_requested", _("Refund requested")
         REFUNDED = "refunded", _("Refunded")
         REFUND_FAILED = "refund_failed", _("Refund failed")

@@ -155,6 +155,7 @@ CUSTOMER_EVENT_TYPES = frozenset(
         OrderEvent.Type.PLACED,
         OrderEvent.Type.STATUS_CHANGED,
         OrderEvent.Type.TRACKING_CHANGED,
+        OrderEvent.Type.PAID,
         OrderEvent.Type.REFUNDED,
     }
 )
