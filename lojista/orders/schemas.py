@@ -7,7 +7,7 @@ from ninja import Field, Schema
 
 from lojista.core.schemas import InputSchema, Money, MultilineText
 from lojista.orders.models import Order, OrderEvent, OrderLine, OrderStatus
-from lojista.orders.selectors import Audience, order_payments, order_timeline
+from lojista.orders.selectors import Audience, event_by, order_payments, order_timeline
 from lojista.orders.statuses import CancelReason
 from lojista.payments.models import Payment, Refund
 
@@ -50,10 +50,18 @@ class EventOut(Schema):
     to_status: str
     at: datetime
     note: str
+    by: str = Field(
+        description='Who did it: "customer" (the customer, e.g. cancelling their own order), '
+        '"staff" or "system".'
+    )
 
     @staticmethod
     def resolve_at(event: OrderEvent) -> datetime:
         return event.created_at
+
+    @staticmethod
+    def resolve_by(event: OrderEvent) -> str:
+        return event_by(event)
 
 
 class OrderOut(Schema):

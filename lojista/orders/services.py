@@ -53,6 +53,7 @@ from lojista.orders.statuses import (
     CUSTOMER_TRANSITIONS,
     TRANSITIONS,
     CancelReason,
+    EventBy,
     allowed_transitions,
 )
 from lojista.payments.errors import PaymentGatewayUnavailable
@@ -279,10 +280,12 @@ def _transition(
     restock: bool,
     notify: bool,
     refund: bool,
+    by: str,
 ) -> Order:
     """Check and make one move of a locked order: the status check comes after
     the lock, so a second cancellation sees the first and restocks nothing
-    (and refunds nothing)."""
+    (and refunds nothing). ``by`` says on the timeline who moved it
+    (EventBy: the customer, staff or the system)."""
     _check_reason(reason, to)
     _check_tracking_url(tracking_url, to)
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -301,7 +304,7 @@ def _transition(
     if tracking_url:
         order.tracking_url = tracking_url
     order.save(update_fields=["status", "cancel_reason", "tracking_url", "payment_status", "updated_at"])
-    data: dict[str, object] = {"notify": notify}
+    data: dict[str, object] = {"notify": notify, "by": by}
     if cancelling:
         data.update(reason=reason, restock=restock, refund=refund_opened is not None)
     if tracking_url:
@@ -355,6 +358,7 @@ def order_transition(
         restock=restock,
         notify=notify,
         refund=refund,
+        by=EventBy.STAFF if actor is not None else EventBy.SYSTEM,
     )
 
 
@@ -376,6 +380,7 @@ def order_cancel_by_customer(*, order: Order, customer: User) -> Order:
         restock=True,
         notify=True,
         refund=True,
+        by=EventBy.CUSTOMER,
     )
 
 
