@@ -37,6 +37,7 @@ ORDER_CONFIRMATION = "order_confirmation"
 ORDER_PROCESSED = "order_processed"
 ORDER_DELIVERED = "order_delivered"
 ORDER_CANCELLED = "order_cancelled"
+ORDER_CANCELLED_SHOP = "order_cancelled_shop"
 ORDER_CONTACT = "order_contact"
 
 
@@ -302,6 +303,12 @@ ORDER_KINDS = [
     _order_kind(ORDER_PROCESSED, gettext_lazy("Order processed")),
     _order_kind(ORDER_DELIVERED, gettext_lazy("Order delivered")),
     _order_kind(ORDER_CANCELLED, gettext_lazy("Order cancelled")),
+    _order_kind(
+        ORDER_CANCELLED_SHOP,
+        gettext_lazy("Order cancelled by the customer (to the shop)"),
+        _admin_url,
+        audience="shop",
+    ),
     _order_kind(
         ORDER_CONTACT,
         gettext_lazy("Message about an order"),

@@ -17,9 +17,10 @@ def queue_order_placed_emails(
 def queue_order_status_email(
     sender: Any, *, order: Order, event: OrderEvent, notify: bool = True, **kwargs: Any
 ) -> None:
-    # The staff member may untick "notify the customer".
+    # Staff may send `notify: false` (the customer's email only).
     if notify:
         services.order_status_email_queue(order=order, event=event)
+    services.order_shop_status_email_queue(order=order, event=event)
 
 
 def queue_order_tracking_email(

@@ -1,11 +1,13 @@
 """Orders: the customer's own (/me/orders) and the back office's (/admin/orders)."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
+from lojista.core.errors import DomainError
 from lojista.core.schemas import Error
 from lojista.customers.auth import staff_auth, token_auth
 from lojista.customers.models import User
@@ -14,10 +16,14 @@ from lojista.orders.models import Order, OrderStatus, PaymentStatus
 from lojista.orders.schemas import (
     MAX_NUMBER,
     BulkErrorOut,
+    BulkMarkPaidIn,
+    BulkMarkPaidOut,
+    BulkMarkPaidResultOut,
     BulkResultOut,
     BulkTransitionIn,
     BulkTransitionOut,
     ManualRefundIn,
+    MarkPaidIn,
     NoteIn,
     OrderOut,
     OrderPageOut,
@@ -162,9 +168,37 @@ def staff_bulk_transition(request: UserRequest, payload: BulkTransitionIn) -> Bu
                 number=result.number,
                 ok=result.ok,
                 status=result.status,
-                error=BulkErrorOut(code=result.error.code, message=str(result.error.message))
-                if result.error
-                else None,
+                error=_bulk_error(result.error),
+            )
+            for result in results
+        ]
+    )
+
+
+def _bulk_error(error: DomainError | None) -> BulkErrorOut | None:
+    return BulkErrorOut(code=error.code, message=str(error.message)) if error else None
+
+
+@router.post(
+    "/admin/orders/bulk-mark-paid",
+    auth=staff_auth,
+    tags=["admin: orders"],
+    response={200: BulkMarkPaidOut, **STAFF_ERRORS},
+)
+def staff_bulk_mark_paid(request: UserRequest, payload: BulkMarkPaidIn) -> BulkMarkPaidOut:
+    """Mark many offline orders paid for their totals; each succeeds or fails on its own
+    (`order_already_paid`, `mark_paid_not_allowed`, `not_found`), as `results` tells."""
+    results = services.orders_bulk_mark_paid(
+        numbers=payload.numbers, actor=request.auth, paid_at=payload.paid_at
+    )
+    return BulkMarkPaidOut(
+        results=[
+            BulkMarkPaidResultOut(
+                number=result.number,
+                ok=result.ok,
+                payment_status=result.status,
+                invoice_number=result.invoice_number,
+                error=_bulk_error(result.error),
             )
             for result in results
         ]
@@ -270,5 +304,27 @@ def staff_refund_record(request: UserRequest, payload: ManualRefundIn, number: i
         actor=request.auth,
         reference=payload.reference,
         note=payload.note,
+    )
+    return selectors.staff_order(number=number)
+
+
+@router.post(
+    "/admin/orders/{number}/payments/mark-paid",
+    auth=staff_auth,
+    tags=["admin: orders"],
+    response={200: StaffOrderOut, 409: Error, **STAFF_ERRORS},
+)
+def staff_mark_paid(request: UserRequest, payload: MarkPaidIn, number: int = Number) -> Order:
+    """Record that an offline payment (bank transfer, cash on delivery) was received: `payment_status`
+    becomes `paid` and the invoice is numbered. The amount, when given, must be the order's total in
+    its currency (`422`); `409 order_already_paid` the second time, `409 mark_paid_not_allowed` for
+    a card order, a cancelled or a refunded one."""
+    services.order_mark_paid(
+        order=selectors.order_by_number(number=number),
+        actor=request.auth,
+        amount=Decimal(payload.amount.amount) if payload.amount else None,
+        currency=payload.amount.currency if payload.amount else None,
+        paid_at=payload.paid_at,
+        reference=payload.reference,
     )
     return selectors.staff_order(number=number)

@@ -50,3 +50,17 @@ class TrackingNotAllowed(Conflict):
 
     code = "tracking_not_allowed"
     default_message = _("A tracking link can only be set on a processed or delivered order.")
+
+
+class OrderAlreadyPaid(Conflict):
+    """Marking an order paid twice: the first mark stands (its amount, date and invoice number)."""
+
+    code = "order_already_paid"
+    default_message = _("This order is already paid.")
+
+
+class MarkPaidNotAllowed(Conflict):
+    """Only an offline order awaiting payment, and not cancelled, can be marked paid."""
+
+    code = "mark_paid_not_allowed"
+    default_message = _("Only an order awaiting an offline payment can be marked as paid.")

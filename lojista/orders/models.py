@@ -49,6 +49,18 @@ class OrderNumberCounter(models.Model):
         return str(self.last)
 
 
+class InvoiceNumberCounter(models.Model):
+    """The last invoice number handed out, like OrderNumberCounter: a single
+    row, incremented in the transaction that makes the order paid (placement
+    for a card, mark-paid for an offline payment), so invoice numbers are
+    unique and gap-free and an invoice always belongs to a paid order."""
+
+    last = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.last)
+
+
 class Order(models.Model):
     number = models.PositiveIntegerField(_("number"), unique=True)
     checkout = models.OneToOneField(
@@ -90,6 +102,10 @@ class Order(models.Model):
     # (upgrades migrate first, then restart) still places orders without them.
     pickup_location = models.TextField(_("pickup location"), blank=True, default="", db_default="")
     pickup_details = models.TextField(_("opening details"), blank=True, default="", db_default="")
+    # Set when the order became paid (placement for a card, mark-paid for an
+    # offline payment); null while awaiting payment.
+    invoice_number = models.PositiveIntegerField(_("invoice number"), unique=True, null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     tracking_url = models.URLField(_("tracking link"), max_length=500, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=20, blank=True)
     utm_source = models.CharField(max_length=100, blank=True)
@@ -132,6 +148,7 @@ class OrderEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         NOTE = "note", _("Note")  # an internal note of staff: never shown to the customer
         TRACKING_CHANGED = "tracking_changed", _("Tracking link changed")
+        PAID = "paid", _("Payment received")
         REFUND_REQUESTED = "refund_requested", _("Refund requested")
         REFUNDED = "refunded", _("Refunded")
         REFUND_FAILED = "refund_failed", _("Refund failed")

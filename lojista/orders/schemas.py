@@ -7,7 +7,7 @@ from ninja import Field, Schema
 
 from lojista.core.schemas import InputSchema, Money, MultilineText
 from lojista.orders.models import Order, OrderEvent, OrderLine, OrderStatus
-from lojista.orders.selectors import Audience, order_payments, order_timeline
+from lojista.orders.selectors import Audience, event_by, order_payments, order_timeline
 from lojista.orders.statuses import CancelReason
 from lojista.payments.models import Payment, Refund
 
@@ -42,7 +42,7 @@ class ShippingMethodOut(Schema):
 
 class EventOut(Schema):
     type: str = Field(
-        description='"placed", "status_changed", "tracking_changed" or "refunded"; staff also see '
+        description='"placed", "status_changed", "tracking_changed", "paid" or "refunded"; staff also see '
         '"note", "refund_requested", "refund_failed" and the emails\' '
         '"email_queued", "email_sent", "email_failed".'
     )
@@ -50,10 +50,18 @@ class EventOut(Schema):
     to_status: str
     at: datetime
     note: str
+    by: str = Field(
+        description='Who did it: "customer" (the customer, e.g. cancelling their own order), '
+        '"staff" or "system".'
+    )
 
     @staticmethod
     def resolve_at(event: OrderEvent) -> datetime:
         return event.created_at
+
+    @staticmethod
+    def resolve_by(event: OrderEvent) -> str:
+        return event_by(event)
 
 
 class OrderOut(Schema):
@@ -64,6 +72,11 @@ class OrderOut(Schema):
         'money is on its way back) or "refund_failed" (the gateway refused; the shop retries).'
     )
     payment_method: str = Field(description='"offline", "test" or "stripe".')
+    invoice_number: int | None = Field(
+        description="Numbered when the order is paid: at placement for a card, when staff mark an "
+        "offline payment paid; null while awaiting payment."
+    )
+    paid_at: datetime | None = Field(description="When the order was paid; null while awaiting payment.")
     created_at: datetime
     email: str
     lines: list[OrderLineOut]
@@ -261,6 +274,40 @@ class TrackingIn(InputSchema):
         min_length=1, max_length=500, description="The carrier's tracking link (http or https)."
     )
     notify: bool = Field(True, description="Email the customer the link (the Processed email, sent again).")
+
+
+class MoneyIn(InputSchema):
+    amount: str = Field(pattern=r"^\d{1,10}(\.\d{1,2})?$", description='A decimal with a dot: "34.90".')
+    currency: str = Field(pattern=r"^[A-Za-z]{3}$", description='ISO 4217: "EUR".')
+
+
+class MarkPaidIn(InputSchema):
+    amount: MoneyIn | None = Field(
+        None, description="What was received; the order's total (the default) is the only amount accepted."
+    )
+    paid_at: datetime | None = Field(None, description="When it was paid (default now); not in the future.")
+    reference: str = Field(
+        "", max_length=255, description="The shop's reference for the payment (a transfer's id)."
+    )
+
+
+class BulkMarkPaidIn(InputSchema):
+    numbers: list[Annotated[int, Field(ge=1, le=MAX_NUMBER)]] = Field(min_length=1, max_length=500)
+    paid_at: datetime | None = Field(
+        None, description="When they were paid (default now); not in the future."
+    )
+
+
+class BulkMarkPaidResultOut(Schema):
+    number: int
+    ok: bool
+    payment_status: str | None = Field(None, description='"paid", when ok.')
+    invoice_number: int | None = Field(None, description="The order's invoice number, when ok.")
+    error: BulkErrorOut | None = Field(None, description="Why this order was not marked paid, when not ok.")
+
+
+class BulkMarkPaidOut(Schema):
+    results: list[BulkMarkPaidResultOut]
 
 
 class ManualRefundIn(InputSchema):

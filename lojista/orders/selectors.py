@@ -17,7 +17,7 @@ from lojista.core.pagination import Page, keyset_page
 from lojista.customers.models import User
 from lojista.orders.errors import OrderNotFound
 from lojista.orders.models import Order, OrderEvent
-from lojista.orders.statuses import TABS
+from lojista.orders.statuses import TABS, EventBy
 from lojista.payments.models import Payment, Refund
 
 OrderPage = Page[Order]
@@ -155,6 +155,7 @@ CUSTOMER_EVENT_TYPES = frozenset(
         OrderEvent.Type.PLACED,
         OrderEvent.Type.STATUS_CHANGED,
         OrderEvent.Type.TRACKING_CHANGED,
+        OrderEvent.Type.PAID,
         OrderEvent.Type.REFUNDED,
     }
 )
@@ -169,6 +170,18 @@ def order_timeline(*, order: Order, audience: Audience) -> list[OrderEvent]:
     if audience == Audience.STAFF:
         return events
     return [event for event in events if event.type in CUSTOMER_EVENT_TYPES]
+
+
+def event_by(event: OrderEvent) -> str:
+    """Who made ``event`` (statuses.EventBy): what its data says, or, for an
+    event written before it said so, the customer when the actor is the
+    order's customer, staff for another actor, the system for none."""
+    by = event.data.get("by") if isinstance(event.data, dict) else None
+    if by:
+        return str(by)
+    if event.actor_id is None:
+        return EventBy.SYSTEM
+    return EventBy.CUSTOMER if event.actor_id == event.order.customer_id else EventBy.STAFF
 
 
 def _attach_payments(orders: list[Order]) -> None:

@@ -12,6 +12,7 @@ rows) commits or rolls back with the change.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -23,12 +24,15 @@ from lojista.catalog.models import copy_line
 from lojista.checkout.errors import CheckoutCompleted, CheckoutOutdated
 from lojista.checkout.models import Checkout, CheckoutLine
 from lojista.core.errors import DomainError, InvalidInput
+from lojista.core.money import amount_text, format_money
 from lojista.core.validation import check_http_url
 from lojista.customers.models import User
 from lojista.inventory.services import stock_commit, stock_restock
 from lojista.orders.errors import (
     InvalidTransition,
     ManualRefundNotAllowed,
+    MarkPaidNotAllowed,
+    OrderAlreadyPaid,
     OrderNotFound,
     PaymentNotAccepted,
     RefundNotRetryable,
@@ -36,6 +40,7 @@ from lojista.orders.errors import (
 )
 from lojista.orders.models import (
     Fulfilment,
+    InvoiceNumberCounter,
     Order,
     OrderEvent,
     OrderLine,
@@ -49,11 +54,17 @@ from lojista.orders.statuses import (
     CUSTOMER_TRANSITIONS,
     TRANSITIONS,
     CancelReason,
+    EventBy,
     allowed_transitions,
 )
 from lojista.payments.errors import PaymentGatewayUnavailable
 from lojista.payments.models import Payment, Refund
-from lojista.payments.services import refund_execute, refund_open, refund_record_manual
+from lojista.payments.services import (
+    payment_record_offline,
+    refund_execute,
+    refund_open,
+    refund_record_manual,
+)
 
 # What the order says about its payment, by the state of the payment that placed it.
 PAYMENT_STATUS_OF: dict[str, str] = {
@@ -71,39 +82,60 @@ def _sold_items(lines: list[CheckoutLine]) -> dict[int, int]:
     return items
 
 
-def _increment_counter() -> int | None:
+Counter = type[OrderNumberCounter] | type[InvoiceNumberCounter]
+
+
+def _increment_counter(counter: Counter) -> int | None:
     """Add one to the counter row and return the new value, in one statement
     (UPDATE … RETURNING, which SQLite ≥ 3.35 and PostgreSQL both have); None
     while the row does not exist."""
-    table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
+    table = connection.ops.quote_name(counter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE id = 1 RETURNING last")  # noqa: S608
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _next_order_number() -> int:
-    """The next number, unique and gap-free: the counter row stays locked by
-    the UPDATE until the placement commits, so placements take numbers one at a
-    time, and a placement that rolls back gives its number back."""
-    number = _increment_counter()
+def _next_number(counter: Counter, first: int) -> int:
+    """The next number of ``counter``, unique and gap-free: the counter row
+    stays locked by the UPDATE until the transaction commits, so they take
+    numbers one at a time, and one that rolls back gives its number back."""
+    number = _increment_counter(counter)
     if number is not None:
         return number
     try:
         with transaction.atomic():
-            OrderNumberCounter.objects.create(pk=1, last=settings.LOJISTA_FIRST_ORDER_NUMBER)
-            return settings.LOJISTA_FIRST_ORDER_NUMBER
+            counter.objects.create(pk=1, last=first)
+            return first
     except IntegrityError:
-        # Another first placement created the row while we looked: take the next one.
-        number = _increment_counter()
+        # Another first number created the row while we looked: take the next one.
+        number = _increment_counter(counter)
         assert number is not None
         return number
 
 
-def _order_from(checkout: Checkout, payment: Payment, payment_status: str, number: int) -> Order:
+def _next_order_number() -> int:
+    return _next_number(OrderNumberCounter, settings.LOJISTA_FIRST_ORDER_NUMBER)
+
+
+# Invoices are numbered 1, 2, 3… apart from orders: only paid orders have one.
+FIRST_INVOICE_NUMBER = 1
+
+
+def _next_invoice_number() -> int:
+    return _next_number(InvoiceNumberCounter, FIRST_INVOICE_NUMBER)
+
+
+def _order_from(
+    checkout: Checkout, payment: Payment, payment_status: str, number: int, invoice_number: int | None
+) -> Order:
     method = checkout.shipping_method
+    now = timezone.now()
     return Order.objects.create(
         number=number,
+        invoice_number=invoice_number,
+        created_at=now,
+        paid_at=now if invoice_number is not None else None,
         checkout=checkout,
         payment=payment,
         customer_id=checkout.customer_id,
@@ -192,7 +224,11 @@ def order_place(*, checkout: Checkout, payment: Payment) -> tuple[Order, bool]:
     lines = list(checkout.lines.all())
     stock_commit(key=checkout.reservation_key, items=_sold_items(lines))
     # Taken as late as possible: the counter row is locked until commit.
-    order = _order_from(checkout, payment, payment_status, _next_order_number())
+    number = _next_order_number()
+    # A card is paid at placement: its invoice is numbered now (an offline
+    # payment's when staff mark it paid, order_mark_paid).
+    invoice_number = _next_invoice_number() if payment_status == PaymentStatus.PAID else None
+    order = _order_from(checkout, payment, payment_status, number, invoice_number)
     order_lines = _lines_from(order, lines)
     if checkout.cart is not None:
         cart_mark_converted(cart=checkout.cart)
@@ -252,10 +288,12 @@ def _transition(
     restock: bool,
     notify: bool,
     refund: bool,
+    by: str,
 ) -> Order:
     """Check and make one move of a locked order: the status check comes after
     the lock, so a second cancellation sees the first and restocks nothing
-    (and refunds nothing)."""
+    (and refunds nothing). ``by`` says on the timeline who moved it
+    (EventBy: the customer, staff or the system)."""
     _check_reason(reason, to)
     _check_tracking_url(tracking_url, to)
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -274,7 +312,7 @@ def _transition(
     if tracking_url:
         order.tracking_url = tracking_url
     order.save(update_fields=["status", "cancel_reason", "tracking_url", "payment_status", "updated_at"])
-    data: dict[str, object] = {"notify": notify}
+    data: dict[str, object] = {"notify": notify, "by": by}
     if cancelling:
         data.update(reason=reason, restock=restock, refund=refund_opened is not None)
     if tracking_url:
@@ -328,6 +366,7 @@ def order_transition(
         restock=restock,
         notify=notify,
         refund=refund,
+        by=EventBy.STAFF if actor is not None else EventBy.SYSTEM,
     )
 
 
@@ -349,6 +388,7 @@ def order_cancel_by_customer(*, order: Order, customer: User) -> Order:
         restock=True,
         notify=True,
         refund=True,
+        by=EventBy.CUSTOMER,
     )
 
 
@@ -358,6 +398,7 @@ class BulkResult:
     ok: bool
     status: str | None = None
     error: DomainError | None = None
+    invoice_number: int | None = None
 
 
 def orders_bulk_transition(
@@ -397,6 +438,110 @@ def orders_bulk_transition(
             results.append(BulkResult(number=number, ok=False, error=error))
         else:
             results.append(BulkResult(number=number, ok=True, status=order.status))
+    return results
+
+
+# Offline payments received.
+
+
+def _check_payment(order: Order, amount: Decimal | None, currency: str | None, paid_at: datetime) -> None:
+    """The amount is the order's total, in its currency (a partial or larger
+    payment is settled with the customer outside the app, then marked for the
+    total: the order has one payment status, not a balance); the date is not
+    in the future."""
+    if currency is not None and currency.upper() != order.currency:
+        message = _("The payment must be in the order's currency, %(currency)s.") % {
+            "currency": order.currency
+        }
+        raise InvalidInput.field("amount", message)
+    if amount is not None and amount != order.total:
+        message = _("The amount must be the order's total, %(total)s.") % {
+            "total": format_money(order.total, order.currency)
+        }
+        raise InvalidInput.field("amount", message)
+    if paid_at > timezone.now():
+        raise InvalidInput.field("paid_at", _("The payment date cannot be in the future."))
+
+
+@transaction.atomic
+def order_mark_paid(
+    *,
+    order: Order,
+    actor: User | None,
+    amount: Decimal | None = None,
+    currency: str | None = None,
+    paid_at: datetime | None = None,
+    reference: str = "",
+) -> Order:
+    """Record that an order awaiting an offline payment (bank transfer, cash
+    on delivery) was paid: ``payment_status`` becomes paid, its Payment
+    succeeded with the shop's ``reference``, the invoice is numbered (gap-free,
+    like orders), and the timeline says who recorded what amount and when it
+    was paid (``paid_at``, default now). The order is locked before its
+    payment status is read, so of two staff marking it at once one wins and
+    the other gets OrderAlreadyPaid. Raises InvalidInput (nothing changes) for
+    an amount other than the total, another currency or a future date,
+    MarkPaidNotAllowed for a card order, a cancelled one or one refunded."""
+    paid_at = paid_at or timezone.now()
+    if timezone.is_naive(paid_at):
+        paid_at = timezone.make_aware(paid_at)  # in the shop's time zone
+    _check_payment(order, amount, currency, paid_at)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.payment_status == PaymentStatus.PAID:
+        raise OrderAlreadyPaid()
+    if order.payment_method != Payment.Gateway.OFFLINE or order.payment_id is None:
+        raise MarkPaidNotAllowed(_("A card payment is paid when the order is placed."))
+    if order.status == OrderStatus.CANCELLED:
+        raise MarkPaidNotAllowed(_("A cancelled order cannot be marked as paid."))
+    if order.payment_status != PaymentStatus.AWAITING_PAYMENT:
+        raise MarkPaidNotAllowed()
+    payment_record_offline(payment=Payment(pk=order.payment_id), reference=reference)
+    order.payment_status = PaymentStatus.PAID
+    order.paid_at = paid_at
+    order.invoice_number = _next_invoice_number()
+    order.save(update_fields=["payment_status", "paid_at", "invoice_number", "updated_at"])
+    OrderEvent.objects.create(
+        order=order,
+        type=OrderEvent.Type.PAID,
+        actor=actor,
+        data={
+            "amount": amount_text(order.total),
+            "currency": order.currency,
+            "paid_at": paid_at.isoformat(),
+            "reference": reference,
+            "invoice_number": order.invoice_number,
+        },
+    )
+    return order
+
+
+def orders_bulk_mark_paid(
+    *, numbers: list[int], actor: User | None, paid_at: datetime | None = None
+) -> list[BulkResult]:
+    """Mark each order of ``numbers`` paid for its total (order_mark_paid),
+    each in its own transaction as orders_bulk_transition does: an order that
+    may not be marked does not hold back the others. A future ``paid_at``
+    refuses the whole batch. One result per distinct number, in the order given."""
+    if paid_at is not None and timezone.is_naive(paid_at):
+        paid_at = timezone.make_aware(paid_at)
+    if paid_at is not None and paid_at > timezone.now():
+        raise InvalidInput.field("paid_at", _("The payment date cannot be in the future."))
+    distinct = list(dict.fromkeys(numbers))
+    orders = Order.objects.in_bulk(distinct, field_name="number")
+    results = []
+    for number in distinct:
+        try:
+            if number not in orders:
+                raise OrderNotFound()
+            order = order_mark_paid(order=orders[number], actor=actor, paid_at=paid_at)
+        except DomainError as error:
+            results.append(BulkResult(number=number, ok=False, error=error))
+        else:
+            results.append(
+                BulkResult(
+                    number=number, ok=True, status=order.payment_status, invoice_number=order.invoice_number
+                )
+            )
     return results
 
 

@@ -30,6 +30,15 @@ CUSTOMER_TRANSITIONS: Mapping[str, frozenset[str]] = {
 }
 
 
+class EventBy(models.TextChoices):
+    """Who made a status change, as the timeline says it (``data.by``): the
+    customer cancelling their own order, staff, or the system (no one)."""
+
+    CUSTOMER = "customer", _("The customer")
+    STAFF = "staff", _("Staff")
+    SYSTEM = "system", _("The system")
+
+
 class CancelReason(models.TextChoices):
     CUSTOMER_REQUEST = "customer_request", _("Customer request")
     RETURNED_GOODS = "returned_goods", _("Returned goods")

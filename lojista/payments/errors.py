@@ -48,6 +48,11 @@ class PaymentNotRefundable(Conflict):
     default_message = _("Only a succeeded or awaited payment can be refunded.")
 
 
+class PaymentNotAwaited(Conflict):
+    code = "payment_not_awaited"
+    default_message = _("Only an offline payment that is awaited can be recorded as received.")
+
+
 class InvalidWebhookSignature(DomainError):
     status = 400
     code = "invalid_signature"

@@ -25,6 +25,7 @@ from lojista.payments.errors import (
     IdempotencyKeyReused,
     InvalidWebhookSignature,
     PaymentGatewayUnavailable,
+    PaymentNotAwaited,
     PaymentNotRefundable,
 )
 from lojista.payments.gateways import ChargeResult, gateway_for, intent_outcome
@@ -198,6 +199,19 @@ def refund_record_manual(*, payment: Payment, reference: str, reason: str) -> Re
     )
     _mark_refunded(payment)
     return refund
+
+
+@transaction.atomic
+def payment_record_offline(*, payment: Payment, reference: str) -> None:
+    """Record that an awaited offline payment (bank transfer, cash on
+    delivery) was received: it becomes succeeded, with the shop's
+    ``reference`` (the transfer's id). One conditional UPDATE, so of two
+    racing records one wins; the other raises PaymentNotAwaited."""
+    received = Payment.objects.filter(
+        pk=payment.pk, gateway=Payment.Gateway.OFFLINE, status=Payment.Status.AWAITING
+    ).update(status=Payment.Status.SUCCEEDED, reference=reference, updated_at=timezone.now())
+    if not received:
+        raise PaymentNotAwaited()
 
 
 def _mark_refunded(payment: Payment) -> None:

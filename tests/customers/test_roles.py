@@ -27,6 +27,8 @@ ROLES = {
     ("PUT", "/api/v1/admin/orders/{number}/tracking"): "staff",
     ("POST", "/api/v1/admin/orders/{number}/refunds/retry"): "staff",
     ("POST", "/api/v1/admin/orders/{number}/refunds/manual"): "staff",
+    ("POST", "/api/v1/admin/orders/{number}/payments/mark-paid"): "staff",
+    ("POST", "/api/v1/admin/orders/bulk-mark-paid"): "staff",
     ("GET", "/api/v1/admin/outbox"): "staff",
     ("POST", "/api/v1/admin/outbox/{message_id}/retry"): "staff",
     ("GET", "/api/v1/admin/notification-settings"): "owner",

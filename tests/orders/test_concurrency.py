@@ -13,7 +13,8 @@ from django.db import connection
 
 from lojista.inventory.models import Stock
 from lojista.orders.models import Order, OrderEvent, OrderLine
-from lojista.orders.services import order_place, order_transition
+from lojista.orders.services import order_mark_paid, order_place, order_transition
+from lojista.payments.models import Payment
 from tests.orders.factories import checkout_for, payment_for, placed_order, stocked_variant
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -94,3 +95,34 @@ def test_racing_cancellations_cancel_once_and_restock_once():
     assert outcomes == {"ok": 1, "InvalidTransition": 9}
     assert Stock.objects.get(variant_id=variant_id).quantity == 10
     assert OrderEvent.objects.filter(order=order, to_status="cancelled").count() == 1
+
+
+def test_racing_marks_of_one_offline_order_record_one_payment(staff):
+    checkout = checkout_for({stocked_variant(): 1})
+    payment = payment_for(checkout, status=Payment.Status.AWAITING, gateway=Payment.Gateway.OFFLINE)
+    order, _ = order_place(checkout=checkout, payment=payment)
+
+    outcomes, _results = race(
+        [lambda n=n: order_mark_paid(order=order, actor=staff, reference=f"ref {n}") for n in range(10)]
+    )
+
+    assert outcomes == {"ok": 1, "OrderAlreadyPaid": 9}
+    order.refresh_from_db()
+    assert (order.payment_status, order.invoice_number) == ("paid", 1)
+    assert OrderEvent.objects.filter(order=order, type="paid").count() == 1
+    assert Payment.objects.get(pk=payment.pk).status == "succeeded"
+
+
+def test_racing_marks_of_many_orders_number_their_invoices_without_gaps(staff):
+    orders = []
+    for _ in range(20):
+        checkout = checkout_for({stocked_variant(): 1})
+        payment = payment_for(checkout, status=Payment.Status.AWAITING, gateway=Payment.Gateway.OFFLINE)
+        orders.append(order_place(checkout=checkout, payment=payment)[0])
+
+    outcomes, _results = race(
+        [lambda order=order: order_mark_paid(order=order, actor=staff) for order in orders]
+    )
+
+    assert outcomes == {"ok": 20}
+    assert sorted(Order.objects.values_list("invoice_number", flat=True)) == list(range(1, 21))

@@ -162,7 +162,7 @@ def test_the_staff_order_page_has_customer_notes_and_timeline(api, staff_headers
         ("status_changed", "processed", sam),
         ("note", "", sam),
     ]
-    assert ours[1]["data"] == {"notify": True}
+    assert ours[1]["data"] == {"notify": True, "by": "staff"}
 
 
 def test_the_staff_order_page_of_an_unknown_number_is_not_found(api, staff_headers):
@@ -189,7 +189,7 @@ def test_staff_process_an_order_with_a_tracking_link(api, staff_headers, staff, 
         "Sedex",
         staff.pk,
     )
-    assert last["data"] == {"notify": False, "tracking_url": link}
+    assert last["data"] == {"notify": False, "tracking_url": link, "by": "staff"}
 
 
 def test_staff_cancel_restocks_by_default(api, staff_headers, order):

@@ -112,7 +112,13 @@ def test_cancelling_restocks_the_units_and_records_the_reason(staff):
     assert cancelled.cancel_reason == "out_of_stock"
     event = last_change(order)
     # The test card payment is refunded too (tests/orders/test_refunds.py).
-    assert event.data == {"notify": True, "reason": "out_of_stock", "restock": True, "refund": True}
+    assert event.data == {
+        "notify": True,
+        "by": "staff",
+        "reason": "out_of_stock",
+        "restock": True,
+        "refund": True,
+    }
 
 
 def test_cancelling_without_restock_leaves_the_stock_alone(staff):
@@ -179,7 +185,7 @@ def test_processing_keeps_the_tracking_link(staff):
     processed = order_transition(order=order, to="processed", actor=staff, tracking_url=link)
 
     assert Order.objects.get(pk=order.pk).tracking_url == link == processed.tracking_url
-    assert last_change(order).data == {"notify": True, "tracking_url": link}
+    assert last_change(order).data == {"notify": True, "by": "staff", "tracking_url": link}
     delivered = order_transition(order=processed, to="delivered", actor=staff)
     assert delivered.tracking_url == link
 
@@ -207,7 +213,7 @@ def test_notify_false_is_recorded(staff):
 
     order_transition(order=order, to="processed", actor=staff, notify=False)
 
-    assert last_change(order).data == {"notify": False}
+    assert last_change(order).data == {"notify": False, "by": "staff"}
 
 
 def test_the_system_may_move_an_order_without_an_actor():

@@ -11,6 +11,7 @@ The names callers use are importable from here.
 from lojista.notifications.services.order_emails import (
     order_contact_send,
     order_placed_emails_queue,
+    order_shop_status_email_queue,
     order_status_email_queue,
     order_tracking_email_queue,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "notification_settings_update",
     "order_contact_send",
     "order_placed_emails_queue",
+    "order_shop_status_email_queue",
     "order_status_email_queue",
     "order_tracking_email_queue",
     "outbox_deliver",

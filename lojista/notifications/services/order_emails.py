@@ -17,6 +17,7 @@ from lojista.notifications.order_kinds import (
     NEW_ORDER,
     ORDER,
     ORDER_CANCELLED,
+    ORDER_CANCELLED_SHOP,
     ORDER_CONFIRMATION,
     ORDER_CONTACT,
     ORDER_DELIVERED,
@@ -26,6 +27,8 @@ from lojista.notifications.order_kinds import (
 from lojista.notifications.rendering import email_language
 from lojista.notifications.services.outbox import delivery_enqueue, new_message_id, outbox_queue, queued_event
 from lojista.orders.models import Order, OrderEvent, OrderStatus
+from lojista.orders.selectors import event_by
+from lojista.orders.statuses import EventBy
 
 STATUS_EMAILS: dict[str, str] = {
     OrderStatus.PROCESSED: ORDER_PROCESSED,
@@ -105,6 +108,28 @@ def order_status_email_queue(*, order: Order, event: OrderEvent) -> OutboxMessag
         ref=order_ref(order),
         order=order,
         actor=event.actor,
+    )
+
+
+def order_shop_status_email_queue(*, order: Order, event: OrderEvent) -> OutboxMessage | None:
+    """The shop's email about the status change ``event``: only a customer
+    cancelling their own order, which the shop did not do itself, and only
+    when the shop has notification addresses. Sent whatever the customer's
+    email's ``notify``: it is the shop's to know."""
+    if event.to_status != OrderStatus.CANCELLED or event_by(event) != EventBy.CUSTOMER:
+        return None
+    shop = NotificationSettings.load()
+    if not shop.order_notification_emails:
+        return None
+    return outbox_queue(
+        kind=ORDER_CANCELLED_SHOP,
+        recipients=list(shop.order_notification_emails),
+        language=shop_language(),
+        dedupe_key=f"order:{order.number}:{ORDER_CANCELLED_SHOP}",
+        ref=order_ref(order),
+        order=order,
+        actor=event.actor,
+        shop=shop,
     )
 
 
