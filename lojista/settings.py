@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's templates and static files: /api/v1/docs serves Swagger UI
+    # from the shop itself (without the app, ninja loads it from a CDN).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "lojista.core",
