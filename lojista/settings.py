@@ -214,6 +214,9 @@ _RATE_LIMIT_DEFAULTS = {
     "register_email": "5/h",
     "login_address": "60/m",
     "login_email": "20/h",
+    "password_reset_address": "20/h",
+    "password_reset_email": "3/h",
+    "password_reset_confirm_address": "30/h",
 }
 LOJISTA_RATE_LIMITS = {
     name: env.str(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in _RATE_LIMIT_DEFAULTS.items()
@@ -249,6 +252,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # to the browsers' list, hard to undo), not a default; check --deploy would
 # warn about it in every shop.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# A password-reset link works for this many seconds (and once: it stops
+# working when the password changes, or when the account logs in).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 3600)
 
 # API tokens expire TOKEN_TTL_DAYS after their last use; a user keeps at most
 # TOKEN_MAX_PER_USER of them (a new login revokes the least recently used).
