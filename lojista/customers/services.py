@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import InvalidInput
@@ -200,21 +199,16 @@ def password_reset_request(*, email: str, language: str = "") -> None:
     nothing either way (the API answers 202 to every email, and runs this in a
     task so that its time does not tell either).
 
-    The link's token is Django's ``default_token_generator``: an HMAC of the
-    account's id, password hash, last login and the time, signed with
-    SECRET_KEY, so nothing is stored, and it stops working once used (the
-    password changes), after a login, or after PASSWORD_RESET_TIMEOUT.
+    Notifications emails the link (``notifications.account_kinds``). Its
+    token is Django's ``default_token_generator``: an HMAC of the account's
+    id, password hash, last login and the time, signed with SECRET_KEY, so
+    nothing is stored, and it stops working once used (the password
+    changes), after a login, or after PASSWORD_RESET_TIMEOUT.
     """
     user = User.objects.filter(email=User.objects.normalize_email(email), is_active=True).first()
     if user is None or not user.has_usable_password():
         return
-    password_reset_requested.send(
-        sender=User,
-        user=user,
-        uid=urlsafe_base64_encode(force_bytes(user.pk)),
-        token=default_token_generator.make_token(user),
-        language=user.language or language,
-    )
+    password_reset_requested.send(sender=User, user=user, language=user.language or language)
 
 
 def _user_of_reset_uid(uid: str) -> User | None:

@@ -4,7 +4,7 @@ app's AppConfig.ready())."""
 from django.dispatch import Signal
 
 # A password reset was asked for an account that can have one, inside the
-# transaction of the request: ``user``, ``uid`` and ``token`` (what
-# ``POST /auth/password-reset/confirm`` takes back) and ``language`` (the
-# account's, else the request's). Notifications emails the link.
+# transaction of the request: ``user`` and ``language`` (the account's, else
+# the request's). Notifications emails the link, whose token it makes when it
+# renders the email (notifications/account_kinds.py).
 password_reset_requested = Signal()

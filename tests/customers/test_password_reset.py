@@ -2,12 +2,15 @@
 has an account), a new password with the link, and every token and session
 of the account logged out; and the sessions a password change leaves."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.test import Client
 
 from conftest import bearer
 from lojista.customers.models import ApiToken, LoginFailure, User
-from lojista.customers.signals import password_reset_requested
+from lojista.notifications.models import OutboxMessage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.customers.session_urls")]
 
@@ -23,23 +26,35 @@ def post(api, path, body, address="192.0.2.1", **extra):
     return api.post(path, body, content_type="application/json", REMOTE_ADDR=address, **extra)
 
 
+LINK = re.compile(r"http://127\.0\.0\.1:8000/account/password-reset/(?P<uid>[^/]+)/(?P<token>[^/]+)/")
+
+
 @pytest.fixture
-def reset_links():
-    """What the password-reset signal carried, one dict per request that sent one."""
-    sent: list[dict] = []
+def reset_links(django_capture_on_commit_callbacks):
+    """The links of the password-reset emails sent, as {uid, token}, newest
+    last; each request is made inside ``reset_links.sending()`` so that the
+    email queued on commit is delivered."""
 
-    def note(sender, **kwargs):
-        sent.append(kwargs)
+    class Links(list):
+        sending = staticmethod(lambda: django_capture_on_commit_callbacks(execute=True))
 
-    password_reset_requested.connect(note, dispatch_uid="tests.reset_links")
-    yield sent
-    password_reset_requested.disconnect(dispatch_uid="tests.reset_links")
+        def refresh(self) -> "Links":
+            self[:] = [match.groupdict() for email in mail.outbox if (match := LINK.search(email.body))]
+            return self
+
+    return Links()
+
+
+def ask(api, email, reset_links, **extra):
+    with reset_links.sending():
+        response = post(api, RESET, {"email": email}, **extra)
+    reset_links.refresh()
+    return response
 
 
 def ask_and_get_link(api, email="ana@example.com", reset_links=None, **extra) -> dict[str, str]:
-    assert post(api, RESET, {"email": email}, **extra).status_code == 202
-    link = reset_links[-1]
-    return {"uid": link["uid"], "token": link["token"]}
+    assert ask(api, email, reset_links, **extra).status_code == 202
+    return reset_links[-1]
 
 
 def confirm(api, link, new=NEW, **extra):
@@ -60,24 +75,39 @@ def logged_in_as(browser: Client) -> str:
 # Asking
 
 
-def test_asking_sends_a_link_for_the_account_in_its_language(api, customer, reset_links):
-    customer.language = "pt-br"
-    customer.save()
-
-    response = post(api, RESET, {"email": "  ANA@example.com "})
+def test_asking_emails_a_link_to_the_account(api, customer, reset_links):
+    response = ask(api, "  ANA@example.com ", reset_links)
 
     assert response.status_code == 202
     assert response.content == b""
-    assert len(reset_links) == 1
-    assert reset_links[0]["user"] == customer
-    assert reset_links[0]["language"] == "pt-br"
-    assert reset_links[0]["uid"] and reset_links[0]["token"]
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == [customer.email]
+    assert email.subject == "Choose a new password for Lojista Demo Shop"
+    assert "Hello Ana Souza," in email.body
+    assert "The link works once, for 2 hours." in email.body
+    assert "ignore this email: your password stays as it is" in email.body
+    html = email.alternatives[0][0]
+    assert f'href="http://127.0.0.1:8000/account/password-reset/{reset_links[0]["uid"]}/' in html
+    assert OutboxMessage.objects.get().kind == "password_reset"
 
 
-def test_an_account_without_a_language_gets_the_request_s(api, customer, reset_links):
-    post(api, RESET, {"email": customer.email}, headers={"Accept-Language": "pt-BR"})
+def test_no_secret_is_kept_in_the_outbox(api, customer, reset_links):
+    """The token is made when the email is rendered, not stored with the row."""
+    ask(api, customer.email, reset_links)
 
-    assert reset_links[0]["language"] == "pt-br"
+    row = OutboxMessage.objects.get()
+    assert (row.subject_type, row.subject_id, row.context) == ("user", str(customer.pk), {})
+    assert reset_links[0]["token"] not in str(OutboxMessage.objects.values().get())
+
+
+def test_the_email_is_in_the_account_s_language_else_the_request_s(api, customer, reset_links):
+    other = User.objects.create_user("bia@example.com", "another passphrase 2", language="en")
+    ask(api, customer.email, reset_links, headers={"Accept-Language": "pt-BR"})
+    ask(api, other.email, reset_links, headers={"Accept-Language": "pt-BR"})
+
+    languages = dict(OutboxMessage.objects.values_list("recipients__0", "language"))
+    assert languages == {customer.email: "pt-br", other.email: "en"}
 
 
 @pytest.mark.parametrize("email", ["nobody@example.com", "inactive@example.com", "nopassword@example.com"])
@@ -85,20 +115,22 @@ def test_the_answer_is_the_same_for_who_cannot_reset_and_nothing_is_sent(api, cu
     User.objects.create_user("inactive@example.com", "a long passphrase 1", is_active=False)
     User.objects.create_user("nopassword@example.com", None)
 
-    response = post(api, RESET, {"email": email})
+    response = ask(api, email, reset_links)
 
     assert response.status_code == 202
     assert response.content == b""
-    assert reset_links == []
+    assert mail.outbox == []
+    assert not OutboxMessage.objects.exists()
 
 
 @pytest.mark.parametrize("body", [{}, {"email": 1}, {"email": "x" * 255}])
 def test_asking_with_missing_or_mistyped_fields_is_422(api, body, reset_links):
-    response = post(api, RESET, body)
+    with reset_links.sending():
+        response = post(api, RESET, body)
 
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_input"
-    assert reset_links == []
+    assert mail.outbox == []
 
 
 # Confirming
@@ -222,10 +254,10 @@ def test_asking_is_limited_per_email_and_per_address(api, customer, reset_links,
     settings.LOJISTA_RATE_LIMITS_ENABLED = True
     settings.LOJISTA_RATE_LIMITS = {"password_reset_email": "2/h", "password_reset_address": "4/h"}
 
-    answers = [post(api, RESET, {"email": "ANA@example.com"}, address="192.0.2.1") for _ in range(3)]
-    other_address = post(api, RESET, {"email": customer.email}, address="192.0.2.2")
-    other_email = post(api, RESET, {"email": "bia@example.com"}, address="192.0.2.1")
-    flood = post(api, RESET, {"email": "carla@example.com"}, address="192.0.2.1")
+    answers = [ask(api, "ANA@example.com", reset_links, address="192.0.2.1") for _ in range(3)]
+    other_address = ask(api, customer.email, reset_links, address="192.0.2.2")
+    other_email = ask(api, "bia@example.com", reset_links, address="192.0.2.1")
+    flood = ask(api, "carla@example.com", reset_links, address="192.0.2.1")
 
     assert [a.status_code for a in answers] == [202, 202, 429]
     assert answers[2].json()["details"]["limit"] == "password_reset_email"
