@@ -112,6 +112,7 @@ def test_the_template_api_lists_every_registered_kind_in_every_language(api, own
             "order_delivered",
             "order_cancelled",
             "order_contact",
+            "password_reset",
             "welcome",
         ]
         for language in ("en", "pt-br")
@@ -213,7 +214,7 @@ def test_a_kind_names_who_may_edit_its_templates(welcome, staff, owner):
     with pytest.raises(PermissionDenied):
         selectors.template_key(kind="order_confirmation", language="en", user=staff)
     assert [view.kind for view in selectors.email_templates(user=staff)] == ["welcome", "welcome"]
-    assert len(selectors.email_templates(user=owner)) == 14
+    assert len(selectors.email_templates(user=owner)) == 16
 
 
 def test_a_kind_is_registered_once_and_with_its_three_templates(welcome):
