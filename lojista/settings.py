@@ -19,10 +19,27 @@ environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwr
 
 DEBUG = env.bool("DEBUG", default=False)
 
+# How to make a key, in every refusal below.
+_MAKE_A_KEY = 'make one with: python3 -c "import secrets; print(secrets.token_urlsafe(64))"'
+# Keys that were published (.env.example, Django's startproject, docs): never secret.
+_PLACEHOLDER_KEYS = {"change-me-to-a-long-random-string"}
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not DEBUG:
+    # The rule of Django's `check --deploy` (security.W009), made fatal: a
+    # guessable key signs sessions, password-reset links and CSRF tokens.
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(f"SECRET_KEY must be set when DEBUG is off; {_MAKE_A_KEY}")
+    if (
+        SECRET_KEY in _PLACEHOLDER_KEYS
+        or SECRET_KEY.startswith(("django-insecure", "insecure"))
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a placeholder or too short to be secret (it needs at least 50 characters, "
+            f"at least 5 of them different, and no 'insecure' prefix); {_MAKE_A_KEY}"
+        )
+elif not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
@@ -35,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's templates and static files: /api/v1/docs serves Swagger UI
+    # from the shop itself (without the app, ninja loads it from a CDN).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "lojista.core",
@@ -199,6 +219,9 @@ _RATE_LIMIT_DEFAULTS = {
     "register_email": "5/h",
     "login_address": "60/m",
     "login_email": "20/h",
+    "password_reset_address": "20/h",
+    "password_reset_email": "3/h",
+    "password_reset_confirm_address": "30/h",
 }
 LOJISTA_RATE_LIMITS = {
     name: env.str(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in _RATE_LIMIT_DEFAULTS.items()
@@ -235,6 +258,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # warn about it in every shop.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# A password-reset link works for this many seconds (and once: it stops
+# working when the password changes, or when the account logs in).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 3600)
+
 # API tokens expire TOKEN_TTL_DAYS after their last use; a user keeps at most
 # TOKEN_MAX_PER_USER of them (a new login revokes the least recently used).
 LOJISTA_TOKEN_TTL_DAYS = env.int("TOKEN_TTL_DAYS", default=30)
@@ -253,17 +280,34 @@ LOJISTA_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 LOJISTA_CHECKOUT_HOLD_MINUTES = env.int("CHECKOUT_HOLD_MINUTES", default=60)
 LOJISTA_FIRST_ORDER_NUMBER = env.int("FIRST_ORDER_NUMBER", default=1001)
 
-# Payments. The test gateway (fake cards) is on only in DEBUG unless set
-# explicitly. Stripe is offered when its secret key is set.
+# Payments. The test gateway (fake cards: anyone could "pay" with tok_visa)
+# is on by default only in DEBUG. With DEBUG off it needs
+# ALLOW_TEST_GATEWAY_IN_PRODUCTION=true beside TEST_GATEWAY_ENABLED=true (a
+# staging or acceptance run), which `check --deploy` warns about
+# (lojista.payments.W001). Stripe is offered when its secret key is set.
 LOJISTA_TEST_GATEWAY_ENABLED = env.bool("TEST_GATEWAY_ENABLED", default=DEBUG)
+_test_gateway_forced = env.bool("ALLOW_TEST_GATEWAY_IN_PRODUCTION", default=False)
+if LOJISTA_TEST_GATEWAY_ENABLED and not DEBUG and not _test_gateway_forced:
+    raise ImproperlyConfigured(
+        "TEST_GATEWAY_ENABLED=true with DEBUG off would let anyone pay with a fake card: set "
+        "TEST_GATEWAY_ENABLED=false, or, for a staging or acceptance run only, also set "
+        "ALLOW_TEST_GATEWAY_IN_PRODUCTION=true."
+    )
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Where the stripe SDK sends requests; tests point it at a local fake of Stripe.
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 
-# Where the shop is served: links in emails point here.
-LOJISTA_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Where the shop is served: links in emails point here. Required when DEBUG
+# is off (the development default would send customers to 127.0.0.1).
+LOJISTA_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+_site_url = urlsplit(LOJISTA_SITE_URL)
+if _site_url.scheme not in {"http", "https"} or not _site_url.netloc:
+    raise ImproperlyConfigured(
+        "SITE_URL must be the shop's public address, such as https://shop.example "
+        "(links in emails point there); it is required when DEBUG is off."
+    )
 # Email delivery: attempts before a message is marked failed, and the first
 # retry delay (doubling each time).
 LOJISTA_EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)

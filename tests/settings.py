@@ -4,7 +4,11 @@ import os
 
 # Tests do not read a developer's .env: they run the same everywhere.
 os.environ.setdefault("ENV_FILE", os.devnull)
-os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+# DEBUG stays off as in production, so the key must pass its rule (settings.py),
+# SITE_URL must be set, and the test gateway must be allowed explicitly.
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-" + "0123456789abcdef" * 3)
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
+os.environ.setdefault("ALLOW_TEST_GATEWAY_IN_PRODUCTION", "true")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 # Rate limits are off in the suite; tests/core/test_rate_limits.py turns them on.
 os.environ.setdefault("RATE_LIMITS", "off")

@@ -13,3 +13,10 @@ def backoffice_order_url(number: int) -> str:
     order list, searched by number."""
     path = reverse("admin:orders_order_changelist") + f"?q={number}"
     return settings.LOJISTA_SITE_URL.rstrip("/") + path
+
+
+def password_reset_url(uid: str, token: str) -> str:
+    """The page where a customer chooses a new password with the ``uid`` and
+    ``token`` of a reset email (the storefront's, issues 11/12; until then an
+    app reads the two values from the link and calls the API's confirm)."""
+    return settings.LOJISTA_SITE_URL.rstrip("/") + f"/account/password-reset/{uid}/{token}/"

@@ -1,5 +1,5 @@
-"""Accounts: register, log out, and who am I (logging in is in carts.api: it
-merges the guest cart)."""
+"""Accounts: register, log out, passwords, and who am I (logging in is in
+carts.api: it merges the guest cart)."""
 
 from django.http import HttpRequest
 from ninja import Router, Status
@@ -7,10 +7,17 @@ from ninja import Router, Status
 from lojista.core.http import client_address
 from lojista.core.ratelimit import rate_limit
 from lojista.core.schemas import Error
-from lojista.customers import services
+from lojista.customers import services, tasks
 from lojista.customers.auth import token_auth
 from lojista.customers.models import User
-from lojista.customers.schemas import AuthOut, CustomerOut, PasswordChangeIn, RegisterIn
+from lojista.customers.schemas import (
+    AuthOut,
+    CustomerOut,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    RegisterIn,
+)
 
 router = Router(tags=["accounts"])
 
@@ -66,4 +73,25 @@ def change_password(request: AuthenticatedRequest, payload: PasswordChangeIn):
         current_token=_bearer_token(request),
         client_address=client_address(request),
     )
+    return Status(204, None)
+
+
+@router.post("/auth/password-reset", response={202: None, 429: Error})
+def password_reset(request: HttpRequest, payload: PasswordResetIn):
+    """Ask for an email with a link to choose a new password. `202` whatever
+    the email, so that the answer does not tell who has an account; the link
+    arrives only for an active account, in its language."""
+    rate_limit(request, "password_reset", email=payload.email)
+    tasks.request_password_reset.enqueue(email=payload.email, language=request.LANGUAGE_CODE)
+    return Status(202, None)
+
+
+@router.post("/auth/password-reset/confirm", response={204: None, 422: Error, 429: Error})
+def password_reset_confirm(request: HttpRequest, payload: PasswordResetConfirmIn):
+    """Choose a new password with the `uid` and `token` of the emailed link.
+    Every token and browser session of the account is logged out; log in
+    again with the new password. A link that is wrong, used or expired is
+    `422 invalid_reset_link`; a weak `new_password` is `422` naming it."""
+    rate_limit(request, "password_reset_confirm")
+    services.password_reset_confirm(uid=payload.uid, token=payload.token, new_password=payload.new_password)
     return Status(204, None)

@@ -32,3 +32,12 @@ class WeakPassword(InvalidInput):
 
 class InvalidRole(InvalidInput):
     default_message = _("The role must be owner or staff.")
+
+
+class InvalidResetLink(InvalidInput):
+    """The uid and token of a password reset do not name an account, or the
+    token is not that account's now (expired, used, or the password or last
+    login changed since it was made)."""
+
+    code = "invalid_reset_link"
+    default_message = _("This password reset link is invalid or has expired. Ask for a new one.")

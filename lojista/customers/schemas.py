@@ -44,6 +44,20 @@ class PasswordChangeIn(InputSchema):
     )
 
 
+class PasswordResetIn(InputSchema):
+    email: str = Field(max_length=254, json_schema_extra=EMAIL_FORMAT)
+
+
+class PasswordResetConfirmIn(InputSchema):
+    uid: str = Field(max_length=64, description="From the link in the password-reset email.")
+    token: str = Field(max_length=128, description="From the link in the password-reset email.")
+    new_password: str = Field(
+        max_length=PASSWORD_MAX_LENGTH,
+        json_schema_extra={"minLength": PASSWORD_MIN_LENGTH},
+        description="The same rules as at registration.",
+    )
+
+
 class CustomerOut(Schema):
     id: int
     email: str

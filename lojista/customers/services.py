@@ -1,4 +1,4 @@
-"""Writes about people: registration, login, logout and staff accounts."""
+"""Writes about people: registration, login, logout, passwords and staff accounts."""
 
 import hashlib
 from collections.abc import Collection
@@ -6,10 +6,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import InvalidInput
@@ -17,12 +19,14 @@ from lojista.customers.auth import has_role
 from lojista.customers.errors import (
     EmailTaken,
     InvalidCredentials,
+    InvalidResetLink,
     InvalidRole,
     TooManyLoginAttempts,
     WeakPassword,
 )
 from lojista.customers.models import ApiToken, LoginFailure, User, hash_token
 from lojista.customers.selectors import login_retry_after
+from lojista.customers.signals import password_reset_requested
 
 
 def password_check(*, password: str, user: User, field: str = "password") -> None:
@@ -148,10 +152,16 @@ def token_revoke(*, user: User, raw_token: str) -> None:
 
 
 def password_change(
-    *, user: User, current_password: str, new_password: str, current_token: str, client_address: str
+    *,
+    user: User,
+    current_password: str,
+    new_password: str,
+    client_address: str,
+    current_token: str | None = None,
 ) -> None:
     """Give ``user`` a new password and revoke their other tokens (other
-    devices, and whoever may have stolen one); ``current_token`` stays valid.
+    devices, and whoever may have stolen one) and sessions; ``current_token``,
+    when given, stays valid (from a web page: ``web.session_password_change``).
 
     A wrong current password counts as a failed login for the account, under
     the login throttle: a stolen token must not allow guessing the password.
@@ -166,10 +176,69 @@ def password_change(
 
 
 @transaction.atomic
-def _password_set(*, user: User, password: str, keep_token: str) -> None:
+def _password_set(*, user: User, password: str, keep_token: str | None = None) -> None:
+    """Set the password and revoke the user's tokens but ``keep_token``.
+
+    Sessions need no deleting: each holds a hash of the password it was
+    logged in with (Django's ``get_session_auth_hash``), checked on every
+    request, so every session of the user is logged out by the new password
+    (a web view that changed it keeps its own with ``update_session_auth_hash``).
+    """
     user.set_password(password)
     user.save(update_fields=["password"])
-    ApiToken.objects.filter(user=user).exclude(key_hash=hash_token(keep_token)).delete()
+    tokens = ApiToken.objects.filter(user=user)
+    if keep_token is not None:
+        tokens = tokens.exclude(key_hash=hash_token(keep_token))
+    tokens.delete()
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, language: str = "") -> None:
+    """Email the account of ``email`` a link to choose a new password, when
+    there is an active account with a password; otherwise do nothing, and say
+    nothing either way (the API answers 202 to every email, and runs this in a
+    task so that its time does not tell either).
+
+    Notifications emails the link (``notifications.account_kinds``). Its
+    token is Django's ``default_token_generator``: an HMAC of the account's
+    id, password hash, last login and the time, signed with SECRET_KEY, so
+    nothing is stored, and it stops working once used (the password
+    changes), after a login, or after PASSWORD_RESET_TIMEOUT.
+    """
+    user = User.objects.filter(email=User.objects.normalize_email(email), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    password_reset_requested.send(sender=User, user=user, language=user.language or language)
+
+
+def _user_of_reset_uid(uid: str) -> User | None:
+    try:
+        pk = int(urlsafe_base64_decode(uid).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not 0 < pk < 2**63:  # the database's bigint, or PostgreSQL would refuse the query
+        return None
+    return User.objects.select_for_update().filter(pk=pk, is_active=True).first()
+
+
+@transaction.atomic
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Give the account of a reset link (``uid``, ``token``) ``new_password``,
+    revoke all its API tokens and sessions, and clear its failed logins (its
+    owner just proved they read its email). Raise InvalidResetLink, or
+    WeakPassword naming ``new_password``; either changes nothing.
+
+    The user's row is locked before the token is checked, so of two requests
+    with one link only the first sets a password (the second then finds the
+    token spent).
+    """
+    user = _user_of_reset_uid(uid)
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetLink()
+    password_check(password=new_password, user=user, field="new_password")
+    _password_set(user=user, password=new_password)
+    login_failures_clear(email=user.email)
+    return user
 
 
 @transaction.atomic

@@ -17,11 +17,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from lojista.core.errors import NotAuthenticated
 from lojista.core.http import client_address
 from lojista.core.ratelimit import rate_limit
 from lojista.customers.auth import OWNER_ROLES, STAFF_ROLES, has_role
 from lojista.customers.models import User
-from lojista.customers.services import login_credentials_check
+from lojista.customers.services import login_credentials_check, password_change
 
 View = Callable[..., HttpResponse]
 
@@ -44,6 +45,26 @@ def session_login(
     )
     auth.login(request, user)
     return user
+
+
+def session_password_change(request: HttpRequest, *, current_password: str, new_password: str) -> None:
+    """Change the logged-in user's password from a page: every API token and
+    every other session of theirs is logged out, this session stays (they
+    just proved the password, as with Django's PasswordChangeView). Raises
+    what ``services.password_change`` raises. A POST under CSRF, like login.
+    """
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated()
+    password_change(
+        user=user,
+        current_password=current_password,
+        new_password=new_password,
+        client_address=client_address(request),
+    )
+    # The session holds a hash of the password: give this one the new hash,
+    # so that the others, still holding the old, are the ones logged out.
+    auth.update_session_auth_hash(request, user)
 
 
 def _role_required(roles: Collection[str], view: View | None, login_url: str | None) -> Any:

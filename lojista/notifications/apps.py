@@ -11,6 +11,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from lojista.core.scheduler import register_periodic
+        from lojista.customers.signals import password_reset_requested
+        from lojista.notifications.account_kinds import queue_password_reset_email, register_account_kinds
         from lojista.notifications.order_kinds import register_order_kinds
         from lojista.notifications.receivers import (
             queue_order_placed_emails,
@@ -21,6 +23,10 @@ class NotificationsConfig(AppConfig):
         from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
 
         register_order_kinds()
+        register_account_kinds()
+        password_reset_requested.connect(
+            queue_password_reset_email, dispatch_uid="notifications.password_reset_requested"
+        )
 
         # The outbox rows are written in the order's own transaction.
         order_placed.connect(queue_order_placed_emails, dispatch_uid="notifications.order_placed")

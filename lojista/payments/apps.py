@@ -7,6 +7,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from lojista.checkout.payment_methods import register_payment_method
+        from lojista.payments import checks  # noqa: F401  (registers its system check)
         from lojista.payments.gateways import GATEWAYS
 
         for gateway in GATEWAYS.values():

@@ -1,5 +1,6 @@
-"""Production settings read from the environment: HTTPS (redirect and HSTS)
-and the file email backend's directory. `check --deploy` and one email URL run
+"""Production settings read from the environment: HTTPS (redirect and HSTS),
+the file email backend's directory, and the safe defaults (secret key, test
+gateway, SITE_URL). `check --deploy` and one email URL run
 in a real process; the other cases execute lojista/settings.py in this one
 with the environment set (the same code, a tenth of the time)."""
 
@@ -11,11 +12,22 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parents[2]
 
 # Whatever the developer's or CI's environment sets that these tests decide.
-DECIDED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "ENV_FILE", "DJANGO_SETTINGS_MODULE", "EMAIL_URL"}
+DECIDED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "ENV_FILE",
+    "DJANGO_SETTINGS_MODULE",
+    "EMAIL_URL",
+    "SITE_URL",
+    "TEST_GATEWAY_ENABLED",
+    "ALLOW_TEST_GATEWAY_IN_PRODUCTION",
+}
 
 
 def production_env(**overrides: str) -> dict[str, str]:
@@ -27,6 +39,7 @@ def production_env(**overrides: str) -> dict[str, str]:
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "shop.example",
+            "SITE_URL": "https://shop.example",
             **overrides,
         }
     )
@@ -51,6 +64,7 @@ def settings_of(env: dict[str, str], *names: str) -> dict:
 
 
 def test_check_deploy_is_clean_with_production_settings():
+    """And with the test gateway off, as production has it, no warning about it."""
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -134,3 +148,95 @@ def test_other_forms_of_the_file_email_url(url, path):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": path,
     }
+
+
+def example_env_key() -> str:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    return next(line.partition("=")[2] for line in lines if line.startswith("SECRET_KEY="))
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param(example_env_key(), id="the .env.example placeholder"),
+        pytest.param(secrets.token_urlsafe(30), id="shorter than 50"),
+        pytest.param("django-insecure-" + secrets.token_urlsafe(64), id="startproject's prefix"),
+        pytest.param("insecure-development-key-" + secrets.token_urlsafe(64), id="insecure prefix"),
+        pytest.param("ab" * 40, id="too few different characters"),
+    ],
+)
+def test_production_refuses_a_placeholder_or_short_secret_key(key):
+    with pytest.raises(ImproperlyConfigured) as refusal:
+        settings_of(production_env(SECRET_KEY=key))
+
+    assert "SECRET_KEY" in str(refusal.value)
+    assert "secrets.token_urlsafe(64)" in str(refusal.value)  # says how to make one
+
+
+def test_development_accepts_any_key_and_the_env_example_runs_the_demo():
+    """`make install` copies .env.example to .env and `make run` sets DEBUG=true."""
+    env = {**production_env(DEBUG="true", ENV_FILE=str(ROOT / ".env.example"))}
+    del env["SECRET_KEY"], env["SITE_URL"]
+
+    values = settings_of(env, "SECRET_KEY", "LOJISTA_TEST_GATEWAY_ENABLED", "LOJISTA_SITE_URL")
+
+    assert values == {
+        "SECRET_KEY": example_env_key(),
+        "LOJISTA_TEST_GATEWAY_ENABLED": True,
+        "LOJISTA_SITE_URL": "http://127.0.0.1:8000",
+    }
+
+
+def test_the_env_example_with_debug_off_does_not_start():
+    env = {**production_env(DEBUG="false", ENV_FILE=str(ROOT / ".env.example"))}
+    del env["SECRET_KEY"]
+
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is a placeholder"):
+        settings_of(env)
+
+
+def test_the_test_gateway_is_refused_with_debug_off():
+    with pytest.raises(ImproperlyConfigured) as refusal:
+        settings_of(production_env(TEST_GATEWAY_ENABLED="true"))
+
+    assert "ALLOW_TEST_GATEWAY_IN_PRODUCTION=true" in str(refusal.value)
+
+
+def test_the_test_gateway_is_off_by_default_with_debug_off():
+    assert settings_of(production_env(), "LOJISTA_TEST_GATEWAY_ENABLED") == {
+        "LOJISTA_TEST_GATEWAY_ENABLED": False
+    }
+
+
+def test_a_staging_run_may_force_the_test_gateway_and_check_deploy_warns():
+    env = production_env(TEST_GATEWAY_ENABLED="true", ALLOW_TEST_GATEWAY_IN_PRODUCTION="true")
+
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    plain_check = run(["manage.py", "check", "--fail-level", "WARNING"], env)
+
+    assert result.returncode != 0
+    assert "lojista.payments.W001" in result.stderr + result.stdout
+    assert "anyone can pay with a fake card" in result.stderr + result.stdout
+    assert plain_check.returncode == 0, plain_check.stderr  # only the deploy checklist warns
+
+
+def test_the_allowance_alone_does_not_turn_the_test_gateway_on():
+    env = production_env(ALLOW_TEST_GATEWAY_IN_PRODUCTION="true")
+
+    assert settings_of(env, "LOJISTA_TEST_GATEWAY_ENABLED") == {"LOJISTA_TEST_GATEWAY_ENABLED": False}
+
+
+@pytest.mark.parametrize("site_url", ["", "shop.example", "ftp://shop.example"])
+def test_production_requires_the_site_url(site_url):
+    env = production_env(SITE_URL=site_url)
+    if not site_url:
+        del env["SITE_URL"]
+
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL must be the shop's public address"):
+        settings_of(env)
+
+
+def test_the_site_url_is_what_production_sets():
+    values = settings_of(production_env(SITE_URL="https://shop.example"), "LOJISTA_SITE_URL")
+
+    assert values == {"LOJISTA_SITE_URL": "https://shop.example"}

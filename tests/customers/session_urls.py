@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from lojista.carts.services import customer_session_login
 from lojista.core.errors import DomainError, Throttled
 from lojista.customers.auth import STAFF_ROLES
-from lojista.customers.web import owner_required, session_login, staff_required
+from lojista.customers.web import owner_required, session_login, session_password_change, staff_required
 from lojista.urls import urlpatterns as project_urlpatterns
 
 # The storefront keeps the guest's cart token in an HttpOnly cookie.
@@ -54,6 +54,16 @@ def shop_login(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def change_password(request: HttpRequest) -> HttpResponse:
+    try:
+        session_password_change(
+            request, current_password=request.POST["current"], new_password=request.POST["new"]
+        )
+    except DomainError as error:
+        return _refused(error)
+    return HttpResponse(status=204)
+
+
 def whoami(request: HttpRequest) -> HttpResponse:
     return HttpResponse(request.user.get_username())
 
@@ -77,6 +87,7 @@ urlpatterns = [
     path("test/staff/login/", staff_login),
     path("test/shop/login/", shop_login),
     path("test/whoami/", whoami),
+    path("test/password/", change_password),
     path("test/staff/", staff_page),
     path("test/owner/", owner_page),
     path("test/elsewhere-guarded/", elsewhere_page),

@@ -69,7 +69,7 @@ def test_a_worker_killed_mid_batch_loses_no_email(tmp_path, smtp):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lojista.settings",
         "DEBUG": "0",
-        "SECRET_KEY": "worker-test",
+        "SECRET_KEY": "worker-test-" + "0123456789abcdef" * 4,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "EMAIL_URL": f"smtp://{smtp.host}:{smtp.port}",

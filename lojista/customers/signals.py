@@ -1,0 +1,10 @@
+"""What accounts tell the apps above them (receivers are connected in their
+app's AppConfig.ready())."""
+
+from django.dispatch import Signal
+
+# A password reset was asked for an account that can have one, inside the
+# transaction of the request: ``user`` and ``language`` (the account's, else
+# the request's). Notifications emails the link, whose token it makes when it
+# renders the email (notifications/account_kinds.py).
+password_reset_requested = Signal()
