@@ -23,13 +23,13 @@ from lojista.notifications.schemas import (
     PreviewOut,
     TestSendIn,
 )
-from lojista.notifications.templating import Source
-from lojista.orders.models import Order
 from lojista.orders.schemas import MAX_NUMBER
 from lojista.orders.selectors import order_by_number
 
 # Staff by default (order messages, the outbox); the shop's settings and its
-# email templates (read, edit, preview, test send) are the owner's.
+# email templates (read, edit, preview, test send) are the owner's. The
+# selectors also hold a template to its kind's editors (owners by default),
+# for the back office's views, which call them too.
 router = Router(tags=["notifications"], auth=staff_auth)
 
 STAFF_ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
@@ -58,13 +58,16 @@ def put_notification_settings(request: StaffRequest, payload: NotificationSettin
 
 @router.get("/admin/email-templates", auth=owner_auth, response={200: list[EmailTemplateOut], **STAFF_ERRORS})
 def list_email_templates(request: StaffRequest) -> list[selectors.TemplateView]:
-    """Every email in every language: the merchant's version (`overridden`) or the shipped one."""
-    return selectors.email_templates()
+    """Every registered email in every language: the merchant's version
+    (`overridden`) or the shipped one."""
+    return selectors.email_templates(user=request.auth)
 
 
 @router.get(TEMPLATE_PATH, auth=owner_auth, response={200: EmailTemplateOut, **STAFF_ERRORS})
 def get_email_template(request: StaffRequest, kind: str, language: str) -> selectors.TemplateView:
-    return selectors.email_template(kind=kind, language=language)
+    """An email kind nobody registered is `404`."""
+    email_kind, language = selectors.template_key(kind=kind, language=language, user=request.auth)
+    return selectors.email_template(kind=email_kind, language=language)
 
 
 @router.put(TEMPLATE_PATH, auth=owner_auth, response={200: EmailTemplateOut, **STAFF_ERRORS})
@@ -73,21 +76,17 @@ def put_email_template(
 ) -> selectors.TemplateView:
     """Save the shop's version. A syntax error, or a tag or filter that is not
     allowed (docs/emails.md), is `422` with the template engine's message."""
-    kind, language = selectors.template_key(kind=kind, language=language)
-    services.email_template_save(kind=kind, language=language, actor=request.auth, **payload.dict())
-    return selectors.email_template(kind=kind, language=language)
+    email_kind, language = selectors.template_key(kind=kind, language=language, user=request.auth)
+    services.email_template_save(kind=email_kind.key, language=language, actor=request.auth, **payload.dict())
+    return selectors.email_template(kind=email_kind, language=language)
 
 
 @router.delete(TEMPLATE_PATH, auth=owner_auth, response={200: EmailTemplateOut, **STAFF_ERRORS})
 def delete_email_template(request: StaffRequest, kind: str, language: str) -> selectors.TemplateView:
     """Go back to the shipped template (returned)."""
-    kind, language = selectors.template_key(kind=kind, language=language)
-    services.email_template_reset(kind=kind, language=language)
-    return selectors.email_template(kind=kind, language=language)
-
-
-def _order(number: int | None) -> Order | None:
-    return order_by_number(number=number) if number is not None else None
+    email_kind, language = selectors.template_key(kind=kind, language=language, user=request.auth)
+    services.email_template_reset(kind=email_kind.key, language=language)
+    return selectors.email_template(kind=email_kind, language=language)
 
 
 @router.post(f"{TEMPLATE_PATH}/preview", auth=owner_auth, response={200: PreviewOut, **STAFF_ERRORS})
@@ -96,26 +95,26 @@ def preview_email_template(
 ) -> RenderedEmail:
     """The email as the order would receive it, with the saved template or the
     drafts given (a missing draft part is taken from the saved template)."""
-    kind, language = selectors.template_key(kind=kind, language=language)
-    draft = None
-    if payload.subject is not None or payload.body_text is not None or payload.body_html is not None:
-        saved = selectors.email_template(kind=kind, language=language)
-        draft = Source(
-            subject=payload.subject if payload.subject is not None else saved.subject,
-            text=payload.body_text if payload.body_text is not None else saved.body_text,
-            html=payload.body_html if payload.body_html is not None else saved.body_html,
-        )
+    email_kind, language = selectors.template_key(kind=kind, language=language, user=request.auth)
     return selectors.email_preview(
-        kind=kind, language=language, order=_order(payload.order_number), draft=draft
+        kind=email_kind,
+        language=language,
+        subject_id=selectors.preview_subject(kind=email_kind, order_number=payload.order_number),
+        subject=payload.subject,
+        body_text=payload.body_text,
+        body_html=payload.body_html,
     )
 
 
 @router.post(f"{TEMPLATE_PATH}/test-send", auth=owner_auth, response={202: OutboxMessageOut, **STAFF_ERRORS})
 def test_send_email_template(request: StaffRequest, kind: str, language: str, payload: TestSendIn) -> Status:
     """Queue the email to `to` (default: you), marked as a test."""
-    kind, language = selectors.template_key(kind=kind, language=language)
+    email_kind, language = selectors.template_key(kind=kind, language=language, user=request.auth)
     message = services.email_test_send(
-        kind=kind, language=language, to=payload.to or request.auth.email, order=_order(payload.order_number)
+        kind=email_kind.key,
+        language=language,
+        to=payload.to or request.auth.email,
+        subject_id=selectors.preview_subject(kind=email_kind, order_number=payload.order_number),
     )
     return Status(202, message)
 

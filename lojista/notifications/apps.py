@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from lojista.core.scheduler import register_periodic
+        from lojista.notifications.order_kinds import register_order_kinds
         from lojista.notifications.receivers import (
             queue_order_placed_emails,
             queue_order_status_email,
@@ -18,6 +19,8 @@ class NotificationsConfig(AppConfig):
         )
         from lojista.notifications.tasks import sweep_outbox
         from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
+
+        register_order_kinds()
 
         # The outbox rows are written in the order's own transaction.
         order_placed.connect(queue_order_placed_emails, dispatch_uid="notifications.order_placed")

@@ -12,15 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class EmailKind(models.TextChoices):
-    NEW_ORDER = "new_order", _("New order (to the shop)")
-    ORDER_CONFIRMATION = "order_confirmation", _("Order confirmation")
-    ORDER_PROCESSED = "order_processed", _("Order processed")
-    ORDER_DELIVERED = "order_delivered", _("Order delivered")
-    ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
-    ORDER_CONTACT = "order_contact", _("Message about an order")
-    TEST = "test", _("Test email")
+# An email kind's key (kinds.py registry): any registered kind, so no choices here.
+KIND_LENGTH = 50
 
 
 class OutboxMessage(models.Model):
@@ -32,11 +25,19 @@ class OutboxMessage(models.Model):
 
     # What makes two messages "the same email": written once, sent once.
     dedupe_key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=30, choices=EmailKind.choices)
-    # Null only for test sends, which belong to no order.
+    kind = models.CharField(_("kind"), max_length=KIND_LENGTH)
+    # What the email is about, as its kind's context builder reads it
+    # (kinds.EmailRef): ("order", "<order pk>"), ("checkout", "<id>")…; empty
+    # for an email about nothing in particular or a test send on sample data.
+    subject_type = models.CharField(_("subject type"), max_length=50, blank=True)
+    subject_id = models.CharField(_("subject id"), max_length=64, blank=True)
+    # The order of an order email, for its timeline and staff lists (a test
+    # send shown on an order is not linked: it stays off the timeline).
     order = models.ForeignKey(
         "orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="outbox_messages"
     )
+    # A template tried out by staff: "[Test]" in the subject, sample row data.
+    is_test = models.BooleanField(_("test send"), default=False)
     recipients = models.JSONField(_("recipients"), default=list)
     language = models.CharField(_("language"), max_length=10)
     # Only what the order does not hold: the staff's message, the template a
@@ -53,6 +54,9 @@ class OutboxMessage(models.Model):
     # Chosen when the row is written, so a resend after a crash carries the
     # same Message-ID and mail clients can tell it is the same email.
     message_id = models.CharField(_("Message-ID"), max_length=255)
+    # The batch that claimed the row last (services.outbox): how a worker
+    # finds the rows its one UPDATE took, and tells they are still its own.
+    claim = models.CharField(max_length=32, blank=True)
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -62,6 +66,7 @@ class OutboxMessage(models.Model):
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="outbox_subject")]
 
     def __str__(self) -> str:
         return f"{self.kind} to {', '.join(self.recipients)} ({self.status})"
@@ -103,7 +108,7 @@ class EmailTemplate(models.Model):
     """A merchant's version of one email in one language; without one, the
     shipped files (templates/emails/) are used."""
 
-    kind = models.CharField(_("kind"), max_length=30, choices=EmailKind.choices)
+    kind = models.CharField(_("kind"), max_length=KIND_LENGTH)
     language = models.CharField(_("language"), max_length=10)
     subject = models.CharField(_("subject"), max_length=500)
     body_text = models.TextField(_("plain-text body"))

@@ -6,6 +6,7 @@ the shipped one is used instead, so a bad template never stops an email.
 """
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,31 +17,22 @@ from django.utils.translation import gettext as _
 
 from lojista.core.errors import InvalidInput
 from lojista.notifications.budget import RenderBudget, TemplateBudgetExceeded, render_budget
-from lojista.notifications.context import (
-    email_context,
-    largest_extra,
-    largest_order_context,
-    largest_shop,
-    sample_extra,
-    sample_order_context,
-)
+from lojista.notifications.context import email_context, largest_context
 from lojista.notifications.headers import check_one_line, one_line
-from lojista.notifications.models import EmailKind, EmailTemplate, NotificationSettings
+from lojista.notifications.kinds import EmailKind
+from lojista.notifications.models import EmailTemplate, NotificationSettings
 from lojista.notifications.templating import (
     PARTS,
     Source,
     compile_template,
     layout_template,
     render,
-    shipped_source,
     shipped_template,
     template_error,
 )
 
 logger = logging.getLogger(__name__)
 
-# The emails a merchant can edit (a test send shows one of these).
-TEMPLATE_KINDS = [kind for kind in EmailKind.values if kind != EmailKind.TEST]
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
@@ -85,7 +77,7 @@ def render_source(
         return _finish(parts["subject"], parts["text"], parts["html"], context)
 
 
-def render_shipped(kind: str, context: dict[str, Any]) -> RenderedEmail:
+def render_shipped(kind: EmailKind, context: dict[str, Any]) -> RenderedEmail:
     with render_budget(RenderBudget()):
         parts = {part: render(shipped_template(kind, part), context) for part in PARTS}
         return _finish(parts["subject"], parts["text"], parts["html"], context)
@@ -99,18 +91,27 @@ def source_of(template: EmailTemplate) -> Source:
     return Source(subject=template.subject, text=template.body_text, html=template.body_html)
 
 
-def current_source(kind: str, language: str) -> tuple[Source, bool]:
-    """The template ``kind`` uses in ``language``, and whether it is the merchant's."""
-    override = override_of(kind, language)
-    if override is not None:
-        return source_of(override), True
-    return shipped_source(kind), False
+Overrides = Mapping[tuple[str, str], EmailTemplate]
 
 
-def render_email(*, kind: str, language: str, context: dict[str, Any]) -> RenderedEmail:
+def overrides_of(pairs: Iterable[tuple[str, str]]) -> Overrides:
+    """The merchant's templates of these (kind, language) pairs, in one query."""
+    pairs = set(pairs)
+    rows = EmailTemplate.objects.filter(
+        kind__in={kind for kind, _language in pairs}, language__in={language for _kind, language in pairs}
+    )
+    return {(row.kind, row.language): row for row in rows}
+
+
+def render_email(
+    *, kind: EmailKind, language: str, context: dict[str, Any], overrides: Overrides | None = None
+) -> RenderedEmail:
     """Render email ``kind``: the merchant's template if it works, else the
-    shipped one. Call it inside translation.override(language)."""
-    override = override_of(kind, language)
+    shipped one. Call it inside translation.override(language). ``overrides``:
+    the merchant's templates already fetched (overrides_of), else they are."""
+    override = (
+        overrides.get((kind.key, language)) if overrides is not None else override_of(kind.key, language)
+    )
     if override is not None:
         try:
             return render_source(source_of(override), context)
@@ -118,7 +119,7 @@ def render_email(*, kind: str, language: str, context: dict[str, Any]) -> Render
             # Whatever is wrong with it (broken, over budget on this order),
             # the customer still gets an email; the reason goes with it.
             logger.warning(
-                "The %s template in %s failed; the shipped one was used.", kind, language, exc_info=True
+                "The %s template in %s failed; the shipped one was used.", kind.key, language, exc_info=True
             )
             shipped = render_shipped(kind, context)
             return RenderedEmail(
@@ -130,10 +131,10 @@ def render_email(*, kind: str, language: str, context: dict[str, Any]) -> Render
 TEMPLATE_FIELDS = {"subject": "subject", "text": "body_text", "html": "body_html"}
 
 
-def check_template(source: Source, *, kind: str, language: str) -> None:
+def check_template(source: Source, *, kind: EmailKind, language: str) -> None:
     """Refuse a template that does not compile, uses a tag or filter that is
-    not allowed, fails on a sample order, or goes over the render budget on
-    the largest order, any branch taken; the message says why. The subject,
+    not allowed, fails on the kind's sample, or goes over the render budget
+    on its largest variables, any branch taken; the message says why. The subject,
     a header, is one line (the shipped files end with a newline)."""
     check_one_line("subject", source.subject.strip())
     errors = {
@@ -144,25 +145,21 @@ def check_template(source: Source, *, kind: str, language: str) -> None:
     shop = NotificationSettings.load()
     with translation.override(language):
         try:
-            render_source(
-                source,
-                email_context(kind=kind, order=sample_order_context(), extra=sample_extra(), shop=shop),
-            )
+            render_source(source, email_context(kind=kind, ref=None, shop=shop))
         except TemplateBudgetExceeded as error:
             raise InvalidInput.field("template", str(error)) from None
         except Exception as error:
             raise InvalidInput(
                 _("The template has errors."), details={"fields": {"template": [describe_error(error)]}}
             ) from None
-        largest = email_context(
-            kind=kind, order=largest_order_context(), extra=largest_extra(), shop=largest_shop(shop)
-        )
         try:
-            render_source(source, largest, budget=RenderBudget(all_branches=True))
+            render_source(
+                source, largest_context(kind=kind, shop=shop), budget=RenderBudget(all_branches=True)
+            )
         except TemplateBudgetExceeded as error:
             raise InvalidInput.field("template", str(error)) from None
         except Exception:
             # A branch the sample order does not take failed on made-up data:
             # no proof of a fault (a real order may never take it); the worker
             # falls back to the shipped template if one ever does.
-            logger.info("A %s template branch failed on the largest sample order.", kind, exc_info=True)
+            logger.info("A %s template branch failed on the largest sample.", kind.key, exc_info=True)

@@ -49,6 +49,8 @@ class NotificationSettingsOut(Schema):
 
 class EmailTemplateOut(Schema):
     kind: str
+    label: str = Field(description="The email's name, in the request's language.")
+    audience: str = Field(description="Who receives it: customer or shop.")
     language: str
     overridden: bool = Field(description="false: the shipped template, in use until staff save their own.")
     subject: str
@@ -66,7 +68,9 @@ class EmailTemplateIn(InputSchema):
 
 
 class PreviewIn(InputSchema):
-    order_number: int | None = Field(None, ge=1, description="Show it on this order; none: a made-up order.")
+    order_number: int | None = Field(
+        None, ge=1, description="Show an order email on this order; none: on made-up data."
+    )
     subject: Subject | None = Field(None, description="Preview these drafts instead of the saved template.")
     body_text: TemplateBody | None = None
     body_html: TemplateBody | None = None
@@ -93,6 +97,9 @@ class OutboxMessageOut(Schema):
     id: int
     kind: str
     order_number: int | None
+    subject_type: str = Field(description='What the email is about ("order"…); empty for none.')
+    subject_id: str
+    is_test: bool
     recipients: list[str]
     language: str
     status: str = Field(description="ready, sending, sent or failed.")

@@ -4,15 +4,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import InvalidInput
 from lojista.core.pagination import Page, keyset_page
-from lojista.notifications.context import email_context, order_context, sample_extra, sample_order_context
+from lojista.customers.auth import has_role, require_role
+from lojista.customers.models import User
+from lojista.notifications import kinds
+from lojista.notifications.context import email_context
 from lojista.notifications.errors import EmailTemplateNotFound, OutboxMessageNotFound
+from lojista.notifications.kinds import EmailKind, EmailRef
 from lojista.notifications.models import EmailTemplate, NotificationSettings, OutboxMessage
+from lojista.notifications.order_kinds import ORDER
 from lojista.notifications.rendering import (
     LANGUAGE_CODES,
-    TEMPLATE_KINDS,
     RenderedEmail,
     check_template,
     describe_error,
@@ -20,12 +25,14 @@ from lojista.notifications.rendering import (
     render_source,
 )
 from lojista.notifications.templating import Source, shipped_source
-from lojista.orders.models import Order
+from lojista.orders.selectors import order_by_number
 
 
 @dataclass(frozen=True)
 class TemplateView:
     kind: str
+    label: str
+    audience: str
     language: str
     overridden: bool
     subject: str
@@ -34,68 +41,101 @@ class TemplateView:
     updated_at: datetime | None
 
 
-def template_key(*, kind: str, language: str) -> tuple[str, str]:
-    """``kind`` and ``language`` (any case: pt-BR, pt-br) of an editable
-    template; EmailTemplateNotFound otherwise."""
+def template_key(*, kind: str, language: str, user: User) -> tuple[EmailKind, str]:
+    """The registered ``kind`` and ``language`` (any case: pt-BR, pt-br) of
+    a template ``user`` may edit: EmailTemplateNotFound (404) for a kind or
+    language there is none of, PermissionDenied (403) when the kind's
+    templates are not theirs to edit (the owner's, by default)."""
     language = language.lower()
-    if kind not in TEMPLATE_KINDS or language not in LANGUAGE_CODES:
+    if language not in LANGUAGE_CODES:
         raise EmailTemplateNotFound()
-    return kind, language
+    email_kind = kinds.get(kind)
+    require_role(user, email_kind.editors)
+    return email_kind, language
 
 
-def _view(kind: str, language: str, override: EmailTemplate | None) -> TemplateView:
-    if override is not None:
-        return TemplateView(
-            kind=kind,
-            language=language,
-            overridden=True,
-            subject=override.subject,
-            body_text=override.body_text,
-            body_html=override.body_html,
-            updated_at=override.updated_at,
-        )
-    shipped = shipped_source(kind)
+def _view(kind: EmailKind, language: str, override: EmailTemplate | None) -> TemplateView:
+    source = (
+        Source(subject=override.subject, text=override.body_text, html=override.body_html)
+        if override is not None
+        else shipped_source(kind)
+    )
     return TemplateView(
-        kind=kind,
+        kind=kind.key,
+        label=str(kind.label),
+        audience=kind.audience,
         language=language,
-        overridden=False,
-        subject=shipped.subject,
-        body_text=shipped.text,
-        body_html=shipped.html,
-        updated_at=None,
+        overridden=override is not None,
+        subject=source.subject,
+        body_text=source.text,
+        body_html=source.html,
+        updated_at=override.updated_at if override is not None else None,
     )
 
 
-def email_templates() -> list[TemplateView]:
-    """Every editable email in every language: the merchant's version or the shipped one."""
+def email_templates(*, user: User) -> list[TemplateView]:
+    """Every registered email ``user`` may edit, in every language: the
+    merchant's version or the shipped one."""
     overrides = {(row.kind, row.language): row for row in EmailTemplate.objects.all()}
     return [
-        _view(kind, language, overrides.get((kind, language)))
-        for kind in TEMPLATE_KINDS
+        _view(kind, language, overrides.get((kind.key, language)))
+        for kind in kinds.all_kinds()
+        if has_role(user, kind.editors)
         for language in LANGUAGE_CODES
     ]
 
 
-def email_template(*, kind: str, language: str) -> TemplateView:
-    kind, language = template_key(kind=kind, language=language)
-    return _view(kind, language, EmailTemplate.objects.filter(kind=kind, language=language).first())
+def email_template(*, kind: EmailKind, language: str) -> TemplateView:
+    return _view(kind, language, EmailTemplate.objects.filter(kind=kind.key, language=language).first())
 
 
-def email_preview(*, kind: str, language: str, order: Order | None, draft: Source | None) -> RenderedEmail:
-    """Email ``kind`` as ``order`` (a made-up one if None) would get it: with
-    the ``draft`` templates when given (refused like a save if broken), else
-    with the templates in use. A merchant's template that fails on this
-    order (over its render budget, say) is a 422 saying why, where the worker
-    would send the shipped template instead."""
+def preview_subject(*, kind: EmailKind, order_number: int | None) -> str | None:
+    """The subject id of a preview or test send shown on order ``order_number``
+    (None: on the kind's sample); only an order email can be shown on an order."""
+    if order_number is None:
+        return None
+    if kind.subject_type != ORDER:
+        raise InvalidInput.field("order_number", _("This email is not about an order."))
+    return str(order_by_number(number=order_number).pk)
+
+
+def _draft(
+    kind: EmailKind, language: str, subject: str | None, body_text: str | None, body_html: str | None
+) -> Source | None:
+    """The drafts given, each missing part taken from the template in use;
+    None when no part is given."""
+    if subject is None and body_text is None and body_html is None:
+        return None
+    saved = email_template(kind=kind, language=language)
+    return Source(
+        subject=subject if subject is not None else saved.subject,
+        text=body_text if body_text is not None else saved.body_text,
+        html=body_html if body_html is not None else saved.body_html,
+    )
+
+
+def email_preview(
+    *,
+    kind: EmailKind,
+    language: str,
+    subject_id: str | None = None,
+    subject: str | None = None,
+    body_text: str | None = None,
+    body_html: str | None = None,
+) -> RenderedEmail:
+    """Email ``kind`` as its subject ``subject_id`` (the kind's sample if
+    None) would get it, with the sample's row data (a sample message…): with
+    the draft parts given, any missing part taken from the template in use
+    (a draft is refused like a save if broken), else with the templates in
+    use. A merchant's template that fails on this subject (over its render
+    budget, say) is a 422 saying why, where the worker would send the
+    shipped template instead."""
+    draft = _draft(kind, language, subject, body_text, body_html)
     if draft is not None:
         check_template(draft, kind=kind, language=language)
     with translation.override(language):
-        context = email_context(
-            kind=kind,
-            order=order_context(order) if order is not None else sample_order_context(),
-            extra=sample_extra(),
-            shop=NotificationSettings.load(),
-        )
+        ref = EmailRef(kind.subject_type, subject_id, kind.sample_data()) if subject_id is not None else None
+        context = email_context(kind=kind, ref=ref, shop=NotificationSettings.load())
         if draft is None:
             rendered = render_email(kind=kind, language=language, context=context)
             if rendered.template_error:

@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from lojista.notifications.budget import current_budget, render_budget
+from lojista.notifications.kinds import EmailKind
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "templates" / "emails"
 
@@ -165,16 +166,24 @@ class Source:
         return getattr(self, part)
 
 
+def shipped_source(kind: EmailKind) -> Source:
+    """The templates ``kind`` ships (kinds.EmailKind.template_dir)."""
+    return _read_source(kind.template_dir, kind.key)
+
+
 @lru_cache
-def shipped_source(kind: str) -> Source:
-    """The templates shipped in templates/emails/ for ``kind``."""
-    files = {part: (SHIPPED_DIR / f"{kind}{SHIPPED_SUFFIX[part]}").read_text() for part in PARTS}
+def _read_source(directory: Path, key: str) -> Source:
+    files = {part: (directory / f"{key}{SHIPPED_SUFFIX[part]}").read_text() for part in PARTS}
     return Source(**files)
 
 
+def shipped_template(kind: EmailKind, part: Part) -> Template:
+    return _compiled_shipped(kind.template_dir, kind.key, part)
+
+
 @lru_cache
-def shipped_template(kind: str, part: Part) -> Template:
-    return compile_template(shipped_source(kind).part(part), part)
+def _compiled_shipped(directory: Path, key: str, part: Part) -> Template:
+    return compile_template(_read_source(directory, key).part(part), part)
 
 
 @lru_cache

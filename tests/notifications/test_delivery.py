@@ -9,6 +9,7 @@ from django.db.models import F
 
 from lojista.notifications import services
 from lojista.notifications.models import EmailTemplate, OutboxMessage
+from lojista.notifications.services import outbox
 from lojista.orders.models import Order, OrderEvent
 from lojista.orders.services import order_transition
 from lojista.orders.signals import order_placed
@@ -26,7 +27,7 @@ def travel(delta: timedelta) -> None:
 
 
 def later() -> timedelta:
-    return services.LEASE + services.SWEEP_GRACE + timedelta(hours=12)
+    return outbox.LEASE + outbox.SWEEP_GRACE + timedelta(hours=12)
 
 
 @pytest.fixture
@@ -229,8 +230,8 @@ def test_a_temporary_refusal_is_retried_with_backoff_then_fails(db, smtp, commit
 
 def test_retry_delays_double_up_to_a_cap(settings):
     settings.LOJISTA_EMAIL_RETRY_SECONDS = 30
-    assert [services.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
-    assert services.retry_delay(30) == services.MAX_RETRY_DELAY
+    assert [outbox.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert outbox.retry_delay(30) == outbox.MAX_RETRY_DELAY
 
 
 def test_two_workers_never_send_the_same_row(shop, smtp, django_capture_on_commit_callbacks):
@@ -238,8 +239,8 @@ def test_two_workers_never_send_the_same_row(shop, smtp, django_capture_on_commi
         place_order()
     message = OutboxMessage.objects.get(kind="order_confirmation")
 
-    assert services._claim(message.pk) is True
-    assert services._claim(message.pk) is False  # the other worker
+    assert outbox._claim(message.pk, 1) == [message]
+    assert outbox._claim(message.pk, 1) == []  # the other worker
     assert services.outbox_deliver(message_id=message.pk) == "skipped"
     assert smtp.received == []
 
@@ -249,10 +250,10 @@ def test_a_worker_killed_before_sending_loses_nothing(shop, smtp, django_capture
         orders = [place_order(email=f"buyer{i}@example.com") for i in range(3)]
     # A worker claims a batch of rows, then dies before sending any.
     for message in OutboxMessage.objects.all()[:4]:
-        assert services._claim(message.pk)
+        assert outbox._claim(message.pk, 1)
 
     assert services.outbox_sweep() == 0  # its lease runs
-    travel(services.LEASE + services.SWEEP_GRACE)
+    travel(outbox.LEASE + outbox.SWEEP_GRACE)
     assert services.outbox_sweep() == 6
 
     assert OutboxMessage.objects.filter(status=Status.SENT).count() == 6
@@ -268,13 +269,14 @@ def test_a_worker_killed_after_the_server_accepted_sends_it_again_with_the_same_
     with django_capture_on_commit_callbacks(execute=False):
         place_order(email="ana@example.com")
     message = OutboxMessage.objects.get()
-    assert services._claim(message.pk)
-    message.refresh_from_db()
-    rendered = services._render(message, services.NotificationSettings.load())
-    services._send(services._email(message, rendered, services.NotificationSettings.load()))
+    [message] = outbox._claim(message.pk, 1)
+    rendered = outbox._render(message, outbox._Batch.of([message]))
+    connection = outbox._connection()
+    outbox._send(connection, outbox._email(message, rendered, outbox.NotificationSettings.load()))
+    connection.close()
     # ...and the worker dies before recording it.
 
-    travel(services.LEASE + services.SWEEP_GRACE)
+    travel(outbox.LEASE + outbox.SWEEP_GRACE)
     services.outbox_sweep()
 
     first, second = smtp.to("ana@example.com")

@@ -4,8 +4,16 @@ break a header, and never able to stop other emails when sent."""
 import pytest
 
 from lojista.notifications import services
-from lojista.notifications.models import EmailKind, EmailTemplate, NotificationSettings, OutboxMessage
-from tests.notifications.factories import ADDRESS, SETTINGS, SETTINGS_URL, TEMPLATE_URL, place_order
+from lojista.notifications.models import EmailTemplate, NotificationSettings, OutboxMessage
+from lojista.notifications.order_kinds import ORDER_CONFIRMATION, ORDER_CONTACT, order_ref
+from tests.notifications.factories import (
+    ADDRESS,
+    SETTINGS,
+    SETTINGS_URL,
+    TEMPLATE_URL,
+    make_order,
+    place_order,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,11 +127,11 @@ def test_one_email_that_cannot_be_sent_fails_alone(smtp, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False):
         for recipient in ["ana@example.com", f"bia@example.com\r\nBcc: {INJECTED}", "caio@example.com"]:
             services.outbox_queue(
-                kind=EmailKind.ORDER_CONTACT,
+                kind=ORDER_CONTACT,
                 recipients=[recipient],
                 language="en",
                 dedupe_key=recipient,
-                context={"message": "Hello"},
+                ref=order_ref(make_order(), {"message": "Hello"}),
             )
 
     outcomes = deliver_all()
@@ -140,7 +148,7 @@ def test_one_email_that_cannot_be_sent_fails_alone(smtp, django_capture_on_commi
 
 def test_order_data_in_a_subject_template_stays_on_one_line(smtp, django_capture_on_commit_callbacks):
     EmailTemplate.objects.create(
-        kind=EmailKind.ORDER_CONFIRMATION,
+        kind=ORDER_CONFIRMATION,
         language="en",
         **{"subject": "Hi {{ order.customer_name }}", "body_text": "x", "body_html": "x"},
     )

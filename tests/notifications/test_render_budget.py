@@ -9,9 +9,10 @@ import time
 
 import pytest
 
-from lojista.notifications import services
-from lojista.notifications.models import EmailKind, EmailTemplate, OutboxMessage
-from lojista.notifications.rendering import LANGUAGE_CODES, TEMPLATE_KINDS
+from lojista.notifications import kinds, services
+from lojista.notifications.models import EmailTemplate, OutboxMessage
+from lojista.notifications.order_kinds import ORDER_CONFIRMATION
+from lojista.notifications.rendering import LANGUAGE_CODES
 from lojista.notifications.templating import shipped_source
 from lojista.orders.models import OrderEvent
 from tests.notifications.conftest import MERCHANT
@@ -118,7 +119,7 @@ def store(kind: str, body: str) -> None:
 
 
 def test_a_stored_template_over_budget_on_this_order_is_a_422_in_the_preview(api, owner_headers):
-    store(EmailKind.ORDER_CONFIRMATION, ATTACKS["heavy only on one order number"][0])
+    store(ORDER_CONFIRMATION, ATTACKS["heavy only on one order number"][0])
     order = make_order(number=4242, shipping_address={**ADDRESS, "name": "N" * 150})
 
     heavy = api.post(
@@ -135,7 +136,7 @@ def test_a_stored_template_over_budget_on_this_order_is_a_422_in_the_preview(api
 def test_in_the_worker_a_template_over_budget_falls_back_and_the_queue_goes_on(
     shop, smtp, django_capture_on_commit_callbacks
 ):
-    store(EmailKind.ORDER_CONFIRMATION, f"{{% if order.number != 1001 %}}{WITH_ADD}{LOOPS}{{% endif %}}")
+    store(ORDER_CONFIRMATION, f"{{% if order.number != 1001 %}}{WITH_ADD}{LOOPS}{{% endif %}}")
     started = time.monotonic()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,16 +148,16 @@ def test_in_the_worker_a_template_over_budget_falls_back_and_the_queue_goes_on(
     for i, order in enumerate(orders):
         [received] = smtp.to(f"buyer{i}@example.com")
         assert received.subject == f"Order #{order.number} confirmed"  # the shipped template
-        row = OutboxMessage.objects.get(order=order, kind=EmailKind.ORDER_CONFIRMATION)
+        row = OutboxMessage.objects.get(order=order, kind=ORDER_CONFIRMATION)
         assert "the shipped one was sent" in row.last_error and VALUE in row.last_error
-        sent = order.events.get(type=OrderEvent.Type.EMAIL_SENT, data__template=EmailKind.ORDER_CONFIRMATION)
+        sent = order.events.get(type=OrderEvent.Type.EMAIL_SENT, data__template=ORDER_CONFIRMATION)
         assert VALUE in sent.data["template_error"]
 
 
 def test_the_failed_template_shows_in_the_outbox_list(
     api, owner_headers, smtp, django_capture_on_commit_callbacks
 ):
-    store(EmailKind.ORDER_CONFIRMATION, LOOPS)
+    store(ORDER_CONFIRMATION, LOOPS)
     with django_capture_on_commit_callbacks(execute=True):
         place_order(email="ana@example.com", shipping_address={**ADDRESS, "name": "N" * 150})
 
@@ -166,9 +167,9 @@ def test_the_failed_template_shows_in_the_outbox_list(
 
 
 @pytest.mark.parametrize("language", LANGUAGE_CODES)
-@pytest.mark.parametrize("kind", TEMPLATE_KINDS)
+@pytest.mark.parametrize("kind", [kind.key for kind in kinds.all_kinds()])
 def test_the_shipped_templates_pass_the_check(api, owner_headers, kind, language):
-    source = shipped_source(kind)
+    source = shipped_source(kinds.get(kind))
     body = {"subject": source.subject, "body_text": source.text, "body_html": source.html}
 
     response = api.put(
@@ -182,9 +183,9 @@ def test_the_shipped_templates_pass_the_check(api, owner_headers, kind, language
 
 
 def test_a_large_order_is_well_within_the_budget(smtp, django_capture_on_commit_callbacks):
-    source = shipped_source(EmailKind.ORDER_CONFIRMATION)
+    source = shipped_source(kinds.get(ORDER_CONFIRMATION))
     EmailTemplate.objects.create(
-        kind=EmailKind.ORDER_CONFIRMATION,
+        kind=ORDER_CONFIRMATION,
         language="en",
         subject=source.subject,
         body_text="Merchant's own.\n" + source.text,
@@ -197,7 +198,7 @@ def test_a_large_order_is_well_within_the_budget(smtp, django_capture_on_commit_
         [type(lines[0])(**{**_fields(lines[0]), "sku": f"SKU-{i}"}) for i in range(300)]
     )
 
-    [message] = OutboxMessage.objects.filter(kind=EmailKind.ORDER_CONFIRMATION)
+    [message] = OutboxMessage.objects.filter(kind=ORDER_CONFIRMATION)
     assert services.outbox_deliver(message_id=message.pk) == "sent"
 
     [received] = smtp.to("ana@example.com")

@@ -3,8 +3,10 @@ the sandbox they run in."""
 
 import pytest
 
-from lojista.notifications.context import email_context, order_context
+from lojista.notifications import kinds
+from lojista.notifications.context import email_context
 from lojista.notifications.models import EmailTemplate, NotificationSettings, OutboxMessage
+from lojista.notifications.order_kinds import order_ref
 from lojista.notifications.templating import freeze
 from lojista.orders.models import Order
 from tests.notifications.factories import make_order
@@ -155,13 +157,11 @@ def test_the_context_holds_only_plain_data():
 
     order = make_order()
     context = freeze(
-        email_context(
-            kind="new_order", order=order_context(order), extra={}, shop=NotificationSettings.load()
-        )
+        email_context(kind=kinds.get("new_order"), ref=order_ref(order), shop=NotificationSettings.load())
     )
 
-    kinds = {type(leaf).__name__ for leaf in leaves(context)}
-    assert kinds <= {"str", "int", "bool", "datetime", "NoneType"}
+    types = {type(leaf).__name__ for leaf in leaves(context)}
+    assert types <= {"str", "int", "bool", "datetime", "NoneType"}
 
 
 def test_html_escapes_what_customers_typed(api, owner_headers):
@@ -189,7 +189,8 @@ def test_a_test_send_goes_to_the_owner_marked_as_a_test(
         )
 
     assert response.status_code == 202
-    assert response.json()["kind"] == "test"
+    assert response.json()["kind"] == "order_confirmation"
+    assert response.json()["is_test"] is True
     [received] = smtp.received
     assert received.rcpt_tos == ["owner@example.com"]
     assert received.subject == f"[Test] Thanks for order #{order.number}"

@@ -25,10 +25,10 @@ for i in range({ORDERS}):
 # hands its rows to the next worker.
 AFTER_THE_LEASE = """
 from django.db.models import F
-from lojista.notifications import services
+from lojista.notifications.services import outbox
 from lojista.notifications.models import OutboxMessage
-OutboxMessage.objects.update(next_attempt_at=F("next_attempt_at") - services.LEASE - services.SWEEP_GRACE)
-services.outbox_sweep()
+OutboxMessage.objects.update(next_attempt_at=F("next_attempt_at") - outbox.LEASE - outbox.SWEEP_GRACE)
+outbox.outbox_sweep()
 """
 
 REPORT = """

@@ -1,0 +1,9 @@
+"""Links to shop pages that other code points at: one place each."""
+
+from lojista.core.links import backoffice_order_url
+
+
+def test_the_back_office_order_link_is_the_admin_s_order_search_until_the_back_office(settings):
+    settings.LOJISTA_SITE_URL = "https://shop.example/"
+
+    assert backoffice_order_url(1001) == "https://shop.example/admin/orders/order/?q=1001"

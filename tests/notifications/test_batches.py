@@ -1,0 +1,147 @@
+"""Delivery in batches over one SMTP connection (a real aiosmtpd server that
+numbers its connections): a delivery task sends its email and the other due
+ones on one connection, and one email refused or a connection dropped fails
+or retries that email alone, the batch going on over a new connection."""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from lojista.notifications.models import OutboxMessage
+from lojista.notifications.order_kinds import ORDER_CONTACT, order_ref
+from lojista.notifications.services import outbox
+from tests.notifications.factories import make_order, place_order
+
+pytestmark = pytest.mark.django_db
+
+Status = OutboxMessage.Status
+
+
+def queue_contacts(addresses: list[str]) -> list[OutboxMessage]:
+    """One message per address, about one order, not yet delivered."""
+    order = make_order()
+    return [
+        outbox.outbox_queue(
+            kind=ORDER_CONTACT,
+            recipients=[address],
+            language="en",
+            dedupe_key=f"contact:{address}",
+            ref=order_ref(order, {"message": "Hello"}),
+            order=order,
+        )
+        for address in addresses
+    ]
+
+
+def test_a_placement_s_two_emails_share_one_connection(shop, smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        place_order(email="ana@example.com")
+
+    assert len(smtp.received) == 2
+    assert smtp.connections == 1
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_one_task_sends_every_due_email_on_one_connection(shop, smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        for i in range(5):
+            place_order(email=f"buyer{i}@example.com")
+    first = OutboxMessage.objects.order_by("pk").first()
+
+    assert outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH) == "sent"
+
+    assert len(smtp.received) == 10 and smtp.connections == 1
+    rows = OutboxMessage.objects.all()
+    assert {row.status for row in rows} == {Status.SENT}
+    assert {item.message["Message-ID"] for item in smtp.received} == {row.message_id for row in rows}
+    assert {row.attempts for row in rows} == {1}
+
+
+def test_a_batch_takes_no_more_than_its_size(shop, smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        for i in range(3):
+            place_order(email=f"buyer{i}@example.com")
+    first = OutboxMessage.objects.order_by("pk").first()
+
+    outbox.outbox_deliver(message_id=first.pk, batch=4)
+
+    assert len(smtp.received) == 4
+    assert OutboxMessage.objects.filter(status=Status.READY, attempts=0).count() == 2
+
+
+def test_a_refused_recipient_and_a_dropped_connection_hold_back_no_other_email(
+    smtp, django_capture_on_commit_callbacks
+):
+    smtp.refuse["bia@example.com"] = "550 5.1.1 No such user"
+    smtp.drop.add("dani@example.com")
+    addresses = [
+        "ana@example.com",
+        "bia@example.com",
+        "caio@example.com",
+        "dani@example.com",
+        "eva@example.com",
+    ]
+    with django_capture_on_commit_callbacks(execute=False):
+        messages = queue_contacts(addresses)
+
+    assert outbox.outbox_deliver(message_id=messages[0].pk, batch=outbox.DELIVERY_BATCH) == "sent"
+
+    status = {row.recipients[0]: (row.status, row.attempts) for row in OutboxMessage.objects.all()}
+    assert status == {
+        "ana@example.com": (Status.SENT, 1),
+        "bia@example.com": (Status.FAILED, 1),
+        "caio@example.com": (Status.SENT, 1),
+        "dani@example.com": (Status.READY, 1),  # dropped: retried later
+        "eva@example.com": (Status.SENT, 1),
+    }
+    assert [item.rcpt_tos for item in smtp.received] == [
+        ["ana@example.com"],
+        ["caio@example.com"],
+        ["eva@example.com"],
+    ]
+    # A new connection after each failure, the same one otherwise.
+    assert [item.connection for item in smtp.received] == [1, 2, 3]
+
+    smtp.drop.clear()
+    OutboxMessage.objects.update(next_attempt_at=F("next_attempt_at") - outbox.MAX_RETRY_DELAY)
+    dani = OutboxMessage.objects.get(status=Status.READY)
+    assert outbox.outbox_deliver(message_id=dani.pk, batch=outbox.DELIVERY_BATCH) == "sent"
+    assert smtp.to("dani@example.com")[0].message["Message-ID"] == dani.message_id
+
+
+def test_a_batch_out_of_time_hands_its_unsent_emails_back(smtp, monkeypatch, settings):
+    # Enqueued tasks are kept, not run: what is handed back waits for its task.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    messages = queue_contacts(["ana@example.com", "bia@example.com", "caio@example.com"])
+    smtp.delay = 0.2
+    monkeypatch.setattr(outbox, "BATCH_SECONDS", 0.1)
+
+    assert outbox.outbox_deliver(message_id=messages[0].pk, batch=outbox.DELIVERY_BATCH) == "sent"
+
+    status = {row.recipients[0]: (row.status, row.attempts) for row in OutboxMessage.objects.all()}
+    assert status == {
+        "ana@example.com": (Status.SENT, 1),
+        "bia@example.com": (Status.READY, 0),
+        "caio@example.com": (Status.READY, 0),
+    }
+    smtp.delay = 0
+    monkeypatch.setattr(outbox, "BATCH_SECONDS", 60)
+    assert outbox.outbox_deliver(message_id=messages[1].pk, batch=outbox.DELIVERY_BATCH) == "sent"
+    assert len(smtp.received) == 3
+
+
+def test_a_batch_reads_its_orders_and_templates_once(shop, smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        for i in range(5):
+            place_order(email=f"buyer{i}@example.com")
+    first = OutboxMessage.objects.order_by("pk").first()
+
+    with CaptureQueriesContext(connection) as queries:
+        outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH)
+
+    assert len(smtp.received) == 10
+    selects = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT")]
+    assert len([sql for sql in selects if 'FROM "orders_order"' in sql]) == 1
+    assert len([sql for sql in selects if 'FROM "orders_orderline"' in sql]) == 1
+    assert len([sql for sql in selects if 'FROM "notifications_emailtemplate"' in sql]) == 1
