@@ -3,7 +3,12 @@ homeware and coffee. ``seed_demo`` turns it into rows.
 
 Prices are in the shop currency. A variant's ``stock`` is the quantity on
 hand it starts with; ``None`` means its stock is not tracked (gift cards,
-downloads).
+a booklet printed to order).
+
+Every text here is read by customers of the demo: it promises nothing the
+shop does not do (no download links, no emailed gift cards: the shop sells
+things it posts or hands over). Each product's picture is a small SVG in
+``lojista/demo/static/demo/``.
 """
 
 from dataclasses import dataclass, field
@@ -32,7 +37,7 @@ class DemoProduct:
 
     @property
     def images(self) -> list[str]:
-        return [f"/static/demo/{self.slug}.jpg"]
+        return [f"/static/demo/{self.slug}.svg"]
 
 
 @dataclass(frozen=True)
@@ -262,7 +267,10 @@ PRODUCTS: tuple[DemoProduct, ...] = (
     DemoProduct(
         slug="gift-card",
         name="Gift Card",
-        description="Let them choose. Sent by email with your message, and valid for two years.",
+        description=(
+            "Let them choose: a printed card in a kraft envelope that comes with your order, "
+            "to spend at our Lisbon shop."
+        ),
         variants=tuple(
             DemoVariant(sku=f"GIFT-{amount}", price=Decimal(amount), stock=None, options={"amount": amount})
             for amount in ("25", "50", "100")
@@ -270,12 +278,12 @@ PRODUCTS: tuple[DemoProduct, ...] = (
     ),
     DemoProduct(
         slug="home-barista-guide",
-        name="The Home Barista Guide (PDF)",
+        name="The Home Barista Guide",
         description=(
             "Forty illustrated pages on grinding, dosing and brewing better coffee at home. "
-            "A download link arrives right after payment."
+            "A printed booklet that comes with your order."
         ),
-        variants=one("GUIDE-PDF", "7.00", None),
+        variants=one("GUIDE-PRINT", "7.00", None),
     ),
 )
 

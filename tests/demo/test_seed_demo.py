@@ -4,7 +4,9 @@ import re
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.staticfiles import finders
 from django.core.management import CommandError, call_command
 
 from lojista.catalog.models import Product, Variant
@@ -161,3 +163,29 @@ def test_sends_the_shops_new_order_emails_to_the_owner_without_overwriting_saved
     call_command("seed_demo", stdout=StringIO())
 
     assert NotificationSettings.objects.get().order_notification_emails == ["orders@shop.example"]
+
+
+# What the shop does not do: no digital delivery, nothing sent by email but
+# the order's own emails, no gift-card codes or messages to a recipient.
+PROMISES_THE_SHOP_DOES_NOT_KEEP = re.compile(
+    r"download|\bpdf\b|by e-?mail|your message|instant|right after payment|valid for", re.IGNORECASE
+)
+
+
+def test_product_texts_promise_nothing_the_shop_does_not_do():
+    seed()
+
+    for product in Product.objects.prefetch_related("variants"):
+        texts = [product.name, product.description, *(variant.name for variant in product.variants.all())]
+        for text in texts:
+            assert not PROMISES_THE_SHOP_DOES_NOT_KEEP.search(text), (product.slug, text)
+
+
+def test_every_product_picture_is_served():
+    seed()
+
+    images = [url for product in Product.objects.all() for url in product.images]
+    assert len(images) == Product.objects.count()
+    for url in images:
+        path = url.removeprefix(settings.STATIC_URL)
+        assert finders.find(path), url
