@@ -9,7 +9,7 @@ inside the transaction, so what their receivers write (the emails' outbox
 rows) commits or rolls back with the change.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -417,6 +417,28 @@ def orders_bulk_transition(
     others). Returns one result per distinct number, in the order given.
     A missing or unknown cancellation reason refuses the whole batch."""
     _check_reason(reason, to)
+
+    def move(order: Order) -> BulkResult:
+        order = order_transition(
+            order=order,
+            to=to,
+            actor=actor,
+            note=note,
+            reason=reason,
+            restock=restock,
+            notify=notify,
+            refund=refund,
+        )
+        return BulkResult(number=order.number, ok=True, status=order.status)
+
+    return _each_order(numbers, move)
+
+
+def _each_order(numbers: list[int], act: Callable[[Order], BulkResult]) -> list[BulkResult]:
+    """``act`` on each order of ``numbers``, each in its own transaction
+    (deliberately not one: an order that may not change must not hold back
+    the others): one result per distinct number, in the order given, a
+    failed one carrying its error."""
     distinct = list(dict.fromkeys(numbers))
     orders = Order.objects.in_bulk(distinct, field_name="number")
     results = []
@@ -424,20 +446,9 @@ def orders_bulk_transition(
         try:
             if number not in orders:
                 raise OrderNotFound()
-            order = order_transition(
-                order=orders[number],
-                to=to,
-                actor=actor,
-                note=note,
-                reason=reason,
-                restock=restock,
-                notify=notify,
-                refund=refund,
-            )
+            results.append(act(orders[number]))
         except DomainError as error:
             results.append(BulkResult(number=number, ok=False, error=error))
-        else:
-            results.append(BulkResult(number=number, ok=True, status=order.status))
     return results
 
 
@@ -526,23 +537,14 @@ def orders_bulk_mark_paid(
         paid_at = timezone.make_aware(paid_at)
     if paid_at is not None and paid_at > timezone.now():
         raise InvalidInput.field("paid_at", _("The payment date cannot be in the future."))
-    distinct = list(dict.fromkeys(numbers))
-    orders = Order.objects.in_bulk(distinct, field_name="number")
-    results = []
-    for number in distinct:
-        try:
-            if number not in orders:
-                raise OrderNotFound()
-            order = order_mark_paid(order=orders[number], actor=actor, paid_at=paid_at)
-        except DomainError as error:
-            results.append(BulkResult(number=number, ok=False, error=error))
-        else:
-            results.append(
-                BulkResult(
-                    number=number, ok=True, status=order.payment_status, invoice_number=order.invoice_number
-                )
-            )
-    return results
+
+    def mark(order: Order) -> BulkResult:
+        order = order_mark_paid(order=order, actor=actor, paid_at=paid_at)
+        return BulkResult(
+            number=order.number, ok=True, status=order.payment_status, invoice_number=order.invoice_number
+        )
+
+    return _each_order(numbers, mark)
 
 
 # Refunds of cancelled orders.
