@@ -185,19 +185,34 @@ def _conclude(*, checkout: Checkout, payment: Payment, idempotency_key: str) -> 
             raise _declined(payment)
         return Completion(order=None, created=False, payment=payment)
     try:
+        order, created = _place_or_refund(checkout=checkout, payment=payment)
+    except UNPLACEABLE:
+        checkout_release_claim(checkout=checkout, attempt_key=idempotency_key)
+        raise
+    return Completion(order=order, created=created, payment=payment)
+
+
+def _place_or_refund(*, checkout: Checkout, payment: Payment) -> tuple[Order, bool]:
+    """Place the order ``payment`` paid for. Money that cannot become the
+    order is refunded (after any transaction around the caller is over, since
+    a refund calls the provider) and the reason raised: the placement's error
+    (the stock was sold while the customer paid, the checkout changed), or
+    CheckoutCompleted naming the order another payment placed (Stripe's
+    webhook for an earlier attempt won the race, or the customer gave up
+    waiting for 3-D Secure and paid another way)."""
+    try:
         order, created = order_place(checkout=checkout, payment=payment)
     except UNPLACEABLE as error:
-        # The hold lapsed and the stock was sold while the customer paid, or
-        # the checkout changed: give the money back rather than keep it for nothing.
-        checkout_release_claim(checkout=checkout, attempt_key=idempotency_key)
-        _refund_unplaced(payment, f"checkout_not_placeable: {error.code}")
+        _refund_after_commit(payment, f"checkout_not_placeable: {error.code}")
         raise
     if order.payment_id != payment.pk:
-        # Placed a moment ago with another payment (Stripe's webhook for an
-        # earlier attempt won the race): this one is a second charge.
-        _refund_unplaced(payment, f"order_paid_by_another_payment: order {order.number}")
+        _refund_after_commit(payment, f"order_paid_by_another_payment: order {order.number}")
         raise CheckoutCompleted(details={"order_number": order.number})
-    return Completion(order=order, created=created, payment=payment)
+    return order, created
+
+
+def _refund_after_commit(payment: Payment, reason: str) -> None:
+    transaction.on_commit(lambda: _refund_unplaced(payment, reason))
 
 
 def order_place_for_payment(*, payment: Payment) -> Order | None:
@@ -212,17 +227,8 @@ def order_place_for_payment(*, payment: Payment) -> Order | None:
         return None
     checkout = Checkout.objects.select_related("shipping_method", "cart").get(pk=payment.checkout_id)
     try:
-        order, created = order_place(checkout=checkout, payment=payment)
-    except UNPLACEABLE as error:
-        reason = f"checkout_not_placeable: {error.code}"
-        transaction.on_commit(lambda: _refund_unplaced(payment, reason))
-        return None
-    if order.payment_id != payment.pk:
-        # The checkout was already placed with another payment (the customer
-        # gave up waiting for 3-D Secure and paid another way): this one is a
-        # second charge for the same order.
-        reason = f"order_paid_by_another_payment: order {order.number}"
-        transaction.on_commit(lambda: _refund_unplaced(payment, reason))
+        order, created = _place_or_refund(checkout=checkout, payment=payment)
+    except UNPLACEABLE:
         return None
     if created:
         logger.info("Order %s placed for payment %s.", order.number, payment.pk)
