@@ -40,7 +40,7 @@ from lojista.inventory.errors import InsufficientStock
 from lojista.orders.models import Order
 from lojista.orders.services import order_place
 from lojista.payments.errors import IdempotencyKeyReused, PaymentDeclined, PaymentGatewayUnavailable
-from lojista.payments.models import Payment
+from lojista.payments.models import Payment, Refund
 from lojista.payments.services import payment_create, payment_execute, payment_refund, payment_token_check
 
 logger = logging.getLogger(__name__)
@@ -251,6 +251,9 @@ def payments_reconcile(*, now: datetime | None = None) -> int:
         Payment.objects.filter(status=Payment.Status.SUCCEEDED, updated_at__lt=now - ORPHANED_AFTER)
         .exclude(Exists(Order.objects.filter(payment=OuterRef("pk"))))
         .exclude(checkout__payment_attempt_until__gt=now)
+        # A refund the provider refused is for staff to see and retry, not
+        # to be sent again every five minutes.
+        .exclude(refunds__status=Refund.Status.FAILED)
         .order_by("created_at")
     )
     settled = 0

@@ -103,3 +103,15 @@ def test_a_refund_left_pending_by_a_lost_task_is_sent_by_the_sweep():
     assert order.payment_status == "refunded"
     assert Refund.objects.get(payment_id=order.payment_id).status == Refund.Status.SUCCEEDED
     assert OrderEvent.objects.filter(order=order, type=OrderEvent.Type.REFUNDED).exists()
+
+
+def test_money_whose_refund_the_provider_refused_is_left_to_staff():
+    payment = left_behind(payment_for(checkout_for({stocked_variant(): 1}, status=Checkout.Status.OUTDATED)))
+    Refund.objects.create(
+        payment=payment, amount=payment.amount, currency=payment.currency, reason="r", status="failed"
+    )
+
+    assert payments_reconcile() == 0
+
+    assert Refund.objects.filter(payment=payment).count() == 1
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.SUCCEEDED
