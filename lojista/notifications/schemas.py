@@ -13,7 +13,6 @@ MAX_TEMPLATE_LENGTH = 100_000
 MAX_MESSAGE_LENGTH = 5000
 MAX_SUBJECT_LENGTH = 500
 
-Text = Annotated[str, StringConstraints(max_length=MAX_TEMPLATE_LENGTH)]
 TemplateBody = Annotated[MultilineText, StringConstraints(max_length=MAX_TEMPLATE_LENGTH)]
 # One line (a header); the spaces and newline around it are dropped, so the
 # shipped source (a file ending in a newline) can be saved back as shown.

@@ -17,6 +17,7 @@ rendered by engines that
   writes is metered here, loops and filters in template_library.
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -115,8 +116,12 @@ def engine_for(part: Part) -> EmailEngine:
     return HTML_ENGINE if part == "html" else TEXT_ENGINE
 
 
+@functools.lru_cache(maxsize=128)
 def compile_template(source: str, part: Part) -> Template:
-    """Compile ``source``; TemplateSyntaxError names what is not allowed."""
+    """Compile ``source``; TemplateSyntaxError names what is not allowed.
+    Cached: a delivery batch renders the same shop template for every email,
+    and a compiled template holds no render state (the budget lives in a
+    ContextVar), so it is reused."""
     return engine_for(part).from_string(source)
 
 
