@@ -12,19 +12,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
 from lojista.core.http import client_address
-from lojista.customers.errors import TooManyLoginAttempts
+from lojista.customers.auth import OWNER_ROLES, has_role
+from lojista.customers.errors import InvalidCredentials, TooManyLoginAttempts
 from lojista.customers.models import User
-from lojista.customers.services import login_attempt_start, login_failures_clear
-
-
-def is_owner(user: Any) -> bool:
-    return bool(user.is_active and user.is_staff and getattr(user, "role", "") == User.Role.OWNER)
+from lojista.customers.services import login_credentials_check
 
 
 class ThrottledAdminLoginForm(AdminAuthenticationForm):
-    """The admin's login form, counted by the same throttle as the API's
-    login (per email and per client address, before the password is
-    checked), and open to owners only: plain staff work in the API."""
+    """The admin's login form: the API's one credential check
+    (login_credentials_check), so it is counted by the same throttle (per
+    email and per client address, before the password is checked), and open
+    to owners only: plain staff work in the API."""
 
     throttled: TooManyLoginAttempts | None = None
 
@@ -34,33 +32,28 @@ class ThrottledAdminLoginForm(AdminAuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username")
-        if not (email and self.cleaned_data.get("password")):
+        password = self.cleaned_data.get("password")
+        if not (email and password):
             return super().clean()
         address = client_address(self.request) if self.request is not None else ""
         try:
-            login_attempt_start(email=email, client_address=address)
+            self.user_cache = login_credentials_check(
+                email=email, password=password, client_address=address, roles=OWNER_ROLES
+            )
         except TooManyLoginAttempts as exc:
             self.throttled = exc
             raise ValidationError(exc.message, code="throttled") from exc
-        cleaned = super().clean()
-        login_failures_clear(email=email)
-        return cleaned
-
-    def confirm_login_allowed(self, user: Any) -> None:
-        super().confirm_login_allowed(user)
-        if not is_owner(user):
-            raise ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
+        except InvalidCredentials as exc:
+            raise self.get_invalid_login_error() from exc
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class LojistaAdminSite(AdminSite):
     login_form = ThrottledAdminLoginForm
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return is_owner(request.user)
+        return has_role(request.user, OWNER_ROLES)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         response = super().login(request, extra_context)
