@@ -8,8 +8,12 @@ from lojista.customers.services import login_failures_purge, password_reset_requ
 
 @task()
 def purge_login_failures() -> int:
-    """Old login failures and expired API tokens; returns how many rows went."""
-    return login_failures_purge() + tokens_purge_expired()
+    return login_failures_purge()
+
+
+@task()
+def purge_expired_tokens() -> int:
+    return tokens_purge_expired()
 
 
 @task()

@@ -173,6 +173,7 @@ def test_the_apps_register_their_periodic_tasks_from_ready():
     assert {path: periodic.every for path, periodic in APPS_REGISTRY.items()} == {
         "lojista.inventory.tasks.release_expired_reservations": 60,
         "lojista.customers.tasks.purge_login_failures": 3600,
+        "lojista.customers.tasks.purge_expired_tokens": 3600,
         "lojista.carts.tasks.purge_expired_carts": 3600,
         "lojista.notifications.tasks.sweep_outbox": 60,
         "lojista.orders.tasks.reconcile_payments": 300,

@@ -168,7 +168,7 @@ def test_the_periodic_purge_deletes_expired_tokens_only(customer, settings):
     last_used(expired, timedelta(days=31))
     last_used(live, timedelta(days=29))
 
-    result = import_string("lojista.customers.tasks.purge_login_failures").enqueue()
+    result = import_string("lojista.customers.tasks.purge_expired_tokens").enqueue()
 
     assert result.return_value == 1
     assert list(ApiToken.objects.values_list("key_hash", flat=True)) == [hash_token(live)]
