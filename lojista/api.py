@@ -167,8 +167,16 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return domain_error(request, ServerError())
 
 
+def _max_body_bytes() -> int:
+    """The largest body the API reads: its own limit, or Django's when that
+    is smaller (Django refuses the body itself above it)."""
+    django_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    api_limit: int = settings.LOJISTA_API_MAX_BODY_BYTES
+    return api_limit if django_limit is None else min(api_limit, django_limit)
+
+
 def _payload_too_large() -> PayloadTooLarge:
-    return PayloadTooLarge(details={"max_bytes": settings.LOJISTA_API_MAX_BODY_BYTES})
+    return PayloadTooLarge(details={"max_bytes": _max_body_bytes()})
 
 
 # What Django itself answers (not JSON) becomes the same error as the API's own.
@@ -223,7 +231,7 @@ def _body_size_error(request: HttpRequest) -> DomainError | None:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return DomainError(_("The Content-Length header is not a number."))
-    return _payload_too_large() if length > settings.LOJISTA_API_MAX_BODY_BYTES else None
+    return _payload_too_large() if length > _max_body_bytes() else None
 
 
 def _parameters_with_control_characters(

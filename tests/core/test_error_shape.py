@@ -75,9 +75,10 @@ def test_djangos_own_upload_limit_is_a_413_too(client, debug, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     body = json.dumps({"email": "bia@example.com", "password": "a long passphrase 1", "name": "B" * 3000})
 
-    error(
+    refused = error(
         client.post("/api/v1/auth/register", body, content_type="application/json"), 413, "payload_too_large"
     )
+    assert refused["details"] == {"max_bytes": 1000}  # the limit that applies, Django's here
 
 
 def test_a_content_length_that_is_not_a_number_is_a_400(client, debug):
