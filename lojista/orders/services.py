@@ -622,7 +622,7 @@ def order_refund_send(*, order_id: int, attempt: int = REFUND_ATTEMPTS, actor: U
     order = Order.objects.get(pk=order_id)
     if order.payment_status not in REFUNDING or order.payment_id is None:
         return "skipped"
-    refund = refund_open(payment=Payment.objects.get(pk=order.payment_id), reason=_refund_reason(order))
+    refund = refund_open(payment=Payment(pk=order.payment_id), reason=_refund_reason(order))
     if refund is None:  # refunded meanwhile
         _record_refund_outcome(order, None, actor=actor)
         return "refunded"
