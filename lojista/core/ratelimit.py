@@ -14,6 +14,7 @@ between comes back without a timeout) only outlives a window nobody asks
 about any more.
 """
 
+import functools
 import hashlib
 import math
 import re
@@ -55,6 +56,10 @@ class Rate:
         return cls(count=int(match[1]), seconds=int(match[2] or 1) * _PERIODS[match[3]])
 
 
+# Rates are settings: each is parsed once (check_rates refuses a bad one at start).
+_parsed = functools.cache(Rate.parse)
+
+
 def count(name: str, identity: str, rate: Rate) -> int:
     """Count one request of ``identity`` (an address, an email, ...) under the
     limit ``name``; return the seconds to wait when it is over the rate, else
@@ -64,14 +69,12 @@ def count(name: str, identity: str, rate: Rate) -> int:
     seconds_left = max(1, math.ceil((window + 1) * rate.seconds - now))
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
     key = f"lojista:rl:{name}:{rate.seconds}:{window}:{digest}"
-    if cache.add(key, 1, timeout=seconds_left + 1):
-        value = 1
-    else:
-        try:
-            value = cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.add(key, 1, timeout=seconds_left + 1)
-            value = 1
+    # Increment first: after a window's first request that is the whole cost
+    # (Redis: EXISTS + INCR), not a failed ADD before it.
+    try:
+        value = cache.incr(key)
+    except ValueError:  # the window's first request, unless another one just added it
+        value = 1 if cache.add(key, 1, timeout=seconds_left + 1) else cache.incr(key)
     return seconds_left if value > rate.count else 0
 
 
@@ -92,7 +95,7 @@ def rate_limit(request: HttpRequest, action: str, **identities: str) -> None:
         rate = settings.LOJISTA_RATE_LIMITS.get(name)
         if not rate or not identity:
             continue
-        wait = count(name, identity.strip().lower() if scope == "email" else identity, Rate.parse(rate))
+        wait = count(name, identity.strip().lower() if scope == "email" else identity, _parsed(rate))
         if wait:
             raise RateLimited(retry_after=wait, details={"limit": name})
 
