@@ -8,20 +8,14 @@ out translated. Each kind's own variables come from its context builder
 (kinds.py; the order emails' are in order_kinds.py).
 """
 
-from decimal import Decimal
 from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
 
-from lojista.core.money import format_money
 from lojista.notifications.headers import usable_address
 from lojista.notifications.kinds import EmailKind, EmailRef
 from lojista.notifications.models import NotificationSettings
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return format_money(amount, currency)
 
 
 def shop_context(shop: NotificationSettings) -> dict[str, Any]:

@@ -21,8 +21,9 @@ from lojista.checkout.models import PICKUP_DETAILS_MAX_LENGTH, PICKUP_LOCATION_M
 from lojista.core.countries import country_name
 from lojista.core.i18n import localized, translated_field
 from lojista.core.links import backoffice_order_url
+from lojista.core.money import format_money
 from lojista.notifications import kinds
-from lojista.notifications.context import longest_text, money
+from lojista.notifications.context import longest_text
 from lojista.notifications.kinds import EmailKind, EmailRef
 from lojista.notifications.models import NotificationSettings
 from lojista.notifications.templating import SHIPPED_DIR
@@ -63,8 +64,8 @@ def _lines(order: Order) -> list[dict[str, Any]]:
             "variant_name": line.variant_name,
             "sku": line.sku,
             "quantity": line.quantity,
-            "unit_price": money(line.unit_price, order.currency),
-            "line_total": money(line.line_total, order.currency),
+            "unit_price": format_money(line.unit_price, order.currency),
+            "line_total": format_money(line.line_total, order.currency),
         }
         for line in order.lines.all()
     ]
@@ -82,9 +83,9 @@ def order_context(order: Order) -> dict[str, Any]:
         "customer_name": address["name"],
         "lines": lines,
         "item_count": sum(line["quantity"] for line in lines),
-        "subtotal": money(order.subtotal, order.currency),
-        "shipping_price": money(order.shipping_price, order.currency),
-        "total": money(order.total, order.currency),
+        "subtotal": format_money(order.subtotal, order.currency),
+        "shipping_price": format_money(order.shipping_price, order.currency),
+        "total": format_money(order.total, order.currency),
         "currency": order.currency,
         "shipping_address": address,
         "shipping_method": localized(
@@ -110,7 +111,7 @@ def order_context(order: Order) -> dict[str, Any]:
         # The shop gave (or is giving) the money back: a cancelled card
         # payment's refund is sent once the cancellation is saved.
         "refund_issued": order.payment_status in REFUND_ISSUED,
-        "refund_amount": money(order.total, order.currency),
+        "refund_amount": format_money(order.total, order.currency),
     }
 
 
@@ -123,8 +124,8 @@ def sample_order_context() -> dict[str, Any]:
             "variant_name": "M",
             "sku": "SAMPLE-M",
             "quantity": 2,
-            "unit_price": money(Decimal("15.00"), currency),
-            "line_total": money(Decimal("30.00"), currency),
+            "unit_price": format_money(Decimal("15.00"), currency),
+            "line_total": format_money(Decimal("30.00"), currency),
         }
     ]
     return {
@@ -136,9 +137,9 @@ def sample_order_context() -> dict[str, Any]:
         "customer_name": "Ana Souza",
         "lines": lines,
         "item_count": 2,
-        "subtotal": money(Decimal("30.00"), currency),
-        "shipping_price": money(Decimal("5.00"), currency),
-        "total": money(Decimal("35.00"), currency),
+        "subtotal": format_money(Decimal("30.00"), currency),
+        "shipping_price": format_money(Decimal("5.00"), currency),
+        "total": format_money(Decimal("35.00"), currency),
         "currency": currency,
         "shipping_address": {
             "name": "Ana Souza",
@@ -166,7 +167,7 @@ def sample_order_context() -> dict[str, Any]:
         "cancel_reason_label": str(CANCEL_REASONS["customer_request"]),
         "is_cancelled": False,
         "refund_issued": False,
-        "refund_amount": money(Decimal("35.00"), currency),
+        "refund_amount": format_money(Decimal("35.00"), currency),
     }
 
 

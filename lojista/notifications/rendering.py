@@ -16,7 +16,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lojista.core.errors import InvalidInput
-from lojista.core.i18n import supported_language
 from lojista.notifications.budget import RenderBudget, TemplateBudgetExceeded, render_budget
 from lojista.notifications.context import email_context, largest_context
 from lojista.notifications.headers import check_one_line, one_line
@@ -51,11 +50,6 @@ def describe_error(error: Exception) -> str:
     if isinstance(error, TemplateBudgetExceeded):
         return str(error)
     return f"{type(error).__name__}: {error}"
-
-
-def email_language(code: str | None) -> str:
-    """The supported language closest to ``code`` (the shop's default otherwise)."""
-    return supported_language(code)
 
 
 def _finish(subject: str, text: str, body_html: str, context: dict[str, Any]) -> RenderedEmail:

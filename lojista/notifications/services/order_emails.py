@@ -10,7 +10,7 @@ from functools import partial
 
 from django.db import transaction
 
-from lojista.core.i18n import shop_language
+from lojista.core.i18n import shop_language, supported_language
 from lojista.customers.models import User
 from lojista.notifications.models import NotificationSettings, OutboxMessage
 from lojista.notifications.order_kinds import (
@@ -24,7 +24,6 @@ from lojista.notifications.order_kinds import (
     ORDER_PROCESSED,
     order_ref,
 )
-from lojista.notifications.rendering import email_language
 from lojista.notifications.services.outbox import delivery_enqueue, new_message_id, outbox_queue, queued_event
 from lojista.orders.models import Order, OrderEvent, OrderStatus
 from lojista.orders.selectors import event_by
@@ -60,7 +59,7 @@ def order_placed_emails_queue(*, order: Order, events: list[OrderEvent] | None =
         (
             ORDER_CONFIRMATION,
             [order.email],
-            email_language(order.language),
+            supported_language(order.language),
             f"order:{order.number}:confirmation",
         )
     )
@@ -103,7 +102,7 @@ def order_status_email_queue(*, order: Order, event: OrderEvent) -> OutboxMessag
     return outbox_queue(
         kind=kind,
         recipients=[order.email],
-        language=email_language(order.language),
+        language=supported_language(order.language),
         dedupe_key=f"order:{order.number}:{kind}",
         ref=order_ref(order),
         order=order,
@@ -140,7 +139,7 @@ def order_tracking_email_queue(*, order: Order, event: OrderEvent) -> OutboxMess
     return outbox_queue(
         kind=kind,
         recipients=[order.email],
-        language=email_language(order.language),
+        language=supported_language(order.language),
         dedupe_key=f"order:{order.number}:{kind}:tracking:{event.pk}",
         ref=order_ref(order),
         order=order,
@@ -153,7 +152,7 @@ def order_contact_send(*, order: Order, message: str, actor: User | None) -> Out
     return outbox_queue(
         kind=ORDER_CONTACT,
         recipients=[order.email],
-        language=email_language(order.language),
+        language=supported_language(order.language),
         dedupe_key=f"order:{order.number}:contact:{uuid.uuid4().hex}",
         ref=order_ref(order, {"message": message}),
         order=order,
