@@ -34,7 +34,7 @@ from lojista.orders.schemas import (
     TrackingIn,
     TransitionIn,
 )
-from lojista.orders.statuses import TABS, OrderTab, describe_transitions
+from lojista.orders.statuses import OrderTab, describe_transitions, listed_statuses
 
 router = Router(tags=["orders"])
 
@@ -109,11 +109,8 @@ def staff_orders(
     limit: int = Limit,
 ) -> selectors.OrderPage:
     """Every order, newest first, keyset-paginated; `tab` and `status` together list the orders in both."""
-    statuses = TABS[tab] if tab else None
-    if status:
-        statuses = (statuses if statuses is not None else frozenset(OrderStatus.values)) & set(status)
     return selectors.staff_order_page(
-        statuses=statuses,
+        statuses=listed_statuses(tab, status),
         created_from=created_from,
         created_to=created_to,
         payment_status=payment_status,

@@ -4,7 +4,7 @@ The services, the API, the back office and the docs all read these tables;
 nothing else decides whether a move is allowed.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import models
 from django.utils.functional import Promise
@@ -67,6 +67,15 @@ TABS: Mapping[str, frozenset[str] | None] = {
     OrderTab.CANCELLED: frozenset({OrderStatus.CANCELLED}),
     OrderTab.ALL: None,
 }
+
+
+def listed_statuses(tab: str | None, statuses: Iterable[str] | None) -> frozenset[str] | None:
+    """The statuses a staff list shows for a tab and/or chosen statuses (both
+    given: those in both); None: every status."""
+    listed = TABS[tab] if tab else None
+    if statuses:
+        listed = (listed if listed is not None else frozenset(OrderStatus.values)) & set(statuses)
+    return listed
 
 
 def allowed_transitions(status: str, *, table: Mapping[str, frozenset[str]] = TRANSITIONS) -> list[str]:
