@@ -76,7 +76,10 @@ class Command(BaseCommand):
         """Create the owner account; None when it already exists (its password stays as it is)."""
         if User.objects.filter(email=OWNER_EMAIL).exists():
             return None
-        password = os.environ.get(PASSWORD_VARIABLE) or secrets.token_urlsafe(12)
+        # 32 characters without "@" or ".": never "too similar" to the owner's
+        # email, which a shorter random one could be (Django's check compares
+        # the letters of the two, not their order).
+        password = os.environ.get(PASSWORD_VARIABLE) or secrets.token_urlsafe(24)
         try:
             staff_upsert(email=OWNER_EMAIL, password=password, role=User.Role.OWNER, name=OWNER_NAME)
         except WeakPassword as exc:
