@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # DATABASE_URL that points at PostgreSQL.
 PG_URL := $(or $(TEST_DATABASE_URL),$(filter postgres%,$(DATABASE_URL)))
 
-.PHONY: install run test test-sqlite test-postgres lint bench messages clean
+.PHONY: install browser run test test-sqlite test-postgres lint bench messages clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed
 
+# The browser tests drive Debian's Chromium (never Playwright's download).
+# Installed when missing and this user can (root with apt-get); otherwise the
+# browser tests are skipped with the reason, except under CI where they fail.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null \
+		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null; }; \
+	else echo "No $(CHROMIUM): the browser tests will be skipped (install Debian's chromium)"; fi
+
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --if-empty
@@ -30,10 +42,10 @@ run: install
 
 test: test-sqlite test-postgres
 
-test-sqlite: install
+test-sqlite: install browser
 	env -u DATABASE_URL $(BIN)/pytest
 
-test-postgres: install
+test-postgres: install browser
 ifneq ($(PG_URL),)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 else

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "lojista.orders",
     "lojista.notifications",
     "lojista.demo",
+    "lojista.backoffice",
+    "django_htmx",
 ]
 
 # Extensions the owner may install (lojista.core.extensions; each is off until
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lojista.backoffice.middleware.BackofficeLanguageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lojista.backoffice.context.backoffice",
             ],
         },
     },
@@ -199,9 +204,8 @@ LOJISTA_LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
 LOJISTA_LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 
 # Where customers.web.staff_required/owner_required send an anonymous visitor
-# (a path or a URL name). Until the web back office exists, the interim
-# Django admin's login page (owners only); the back office sets its own.
-LOJISTA_STAFF_LOGIN_URL = "/admin/login/"
+# (a path or a URL name): the back office's login page.
+LOJISTA_STAFF_LOGIN_URL = "/backoffice/login/"
 
 # Rate limits (RATE_LIMITS=off turns them all off): "<count>/<period>" per
 # "<action>_<scope>", the scope being the client address (generous: many

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from lojista.api import api
@@ -10,5 +10,6 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("backoffice/", include("lojista.backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

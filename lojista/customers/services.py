@@ -285,3 +285,13 @@ def staff_upsert(*, email: str, password: str, role: str, name: str | None = Non
     user.set_password(password)
     user.save()
     return user, created
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """The language ``user`` reads the shop in: their emails and, for staff,
+    the back office. Empty: the request's language (customers) or the shop's
+    (staff)."""
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        raise InvalidInput.field("language", _("Choose one of the shop's languages."))
+    user.language = language
+    user.save(update_fields=["language"])

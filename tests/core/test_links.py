@@ -3,7 +3,7 @@
 from lojista.core.links import backoffice_order_url
 
 
-def test_the_back_office_order_link_is_the_admin_s_order_search_until_the_back_office(settings):
+def test_the_back_office_order_link_is_the_orders_page_in_the_back_office(settings):
     settings.LOJISTA_SITE_URL = "https://shop.example/"
 
-    assert backoffice_order_url(1001) == "https://shop.example/admin/orders/order/?q=1001"
+    assert backoffice_order_url(1001) == "https://shop.example/backoffice/orders/1001/"

@@ -51,7 +51,7 @@ def test_an_anonymous_visitor_is_sent_to_the_staff_login_and_back(page):
     response = Client().get(page + "?tab=pending")
 
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={page}%3Ftab%3Dpending"
+    assert response["Location"] == f"/backoffice/login/?next={page}%3Ftab%3Dpending"
 
 
 def test_the_staff_login_url_is_a_setting_and_a_view_may_name_its_own(settings):

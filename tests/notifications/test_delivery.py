@@ -52,7 +52,7 @@ def test_placing_an_order_emails_the_shop_and_the_customer(shop, smtp, commit):
     for part in ("text/plain", "text/html"):
         assert f"#{order.number}" in merchant.part(part)
         assert "Camiseta Lojista" in merchant.part(part)
-        assert f"/admin/orders/order/?q={order.number}" in merchant.part(part)
+        assert f"/backoffice/orders/{order.number}/" in merchant.part(part)
     [customer] = smtp.to("ana@example.com")
     assert customer.rcpt_tos == ["ana@example.com"]
     assert customer.subject == f"Order #{order.number} confirmed"

@@ -43,7 +43,7 @@ def test_a_customer_cancelling_emails_the_shop(api, shop, smtp, commit, customer
         assert f"The customer cancelled order #{order.number}." in body
         assert customer.email in body
         assert "A refund of €30.00 is being sent to the customer" in body
-        assert f"/admin/orders/order/?q={order.number}" in body
+        assert f"/backoffice/orders/{order.number}/" in body
     [to_customer] = smtp.to(customer.email)
     assert to_customer.subject == f"Your order #{order.number} was cancelled"
     assert len(smtp.received) == 2
