@@ -189,6 +189,9 @@ LOJISTA_CART_MAX_LINE_QUANTITY = 999
 # The most units of one variant an order may hold, for variants that set no
 # maximum of their own (empty: no shop-wide maximum).
 LOJISTA_MAX_PER_ORDER = env.int("MAX_PER_ORDER", default=None)
+# A tracked variant with this many units available or fewer is "low stock"
+# (the back office's home and product list).
+LOJISTA_LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=3)
 
 # The cache holds the rate-limit counters (lojista.core.ratelimit), so every worker
 # process must share it: local memory (the default) suits only the embedded

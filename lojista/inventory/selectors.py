@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -70,3 +71,16 @@ def variant_stock_get(*, variant_id: int) -> Variant:
     if variant is None:
         raise VariantNotFound([variant_id])
     return variant
+
+
+def low_stock_variants(*, threshold: int | None = None) -> QuerySet[Variant]:
+    """Tracked variants with ``threshold`` units available or fewer (the
+    shop's LOJISTA_LOW_STOCK_THRESHOLD by default), the emptiest first: what
+    the merchant should restock. Annotated like ``with_availability``."""
+    limit = settings.LOJISTA_LOW_STOCK_THRESHOLD if threshold is None else threshold
+    variants = Variant.objects.filter(track_stock=True).select_related("product")
+    return (
+        with_availability(variants)
+        .filter(available_quantity_raw__lte=limit)
+        .order_by("available_quantity_raw", "id")
+    )
