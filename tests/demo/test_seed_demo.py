@@ -17,7 +17,9 @@ from lojista.notifications.models import NotificationSettings
 
 OWNER = "owner@lojista.test"
 
-pytestmark = pytest.mark.django_db
+# seed_demo places orders through checkout completion, which refuses to run
+# inside a transaction (it calls payment providers): no wrapping transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def seed(*args: str) -> str:
@@ -189,3 +191,28 @@ def test_every_product_picture_is_served():
     for url in images:
         path = url.removeprefix(settings.STATIC_URL)
         assert finders.find(path), url
+
+
+def test_places_orders_in_every_tab_through_the_real_services(mailoutbox):
+    from lojista.orders.models import Order, OrderStatus, PaymentStatus
+
+    output = seed()
+
+    orders = Order.objects.all()
+    assert "6 orders" in output
+    assert {order.status for order in orders} == set(OrderStatus.values)
+    assert orders.filter(payment_status=PaymentStatus.PAID).exclude(invoice_number=None).count() == 3
+    mug = Stock.objects.get(variant__sku="MUG-SPEC")
+    assert mug.quantity == 24 - 1 - 2  # the demo's stock, less what two orders bought
+    days = {order.created_at.date() for order in orders}
+    assert len(days) >= 5  # spread over the last weeks, for the back office's chart
+    assert any("Order" in email.subject for email in mailoutbox)
+
+
+def test_running_twice_places_no_more_orders():
+    from lojista.orders.models import Order
+
+    seed()
+    seed()
+
+    assert Order.objects.count() == 6

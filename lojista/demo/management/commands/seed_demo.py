@@ -29,9 +29,11 @@ from lojista.demo.data import (
     DemoProduct,
     DemoShippingZone,
 )
+from lojista.demo.orders import seed_orders
 from lojista.inventory.services import stock_set
 from lojista.notifications.models import NotificationSettings
 from lojista.notifications.services import notification_settings_update
+from lojista.orders.models import Order
 
 
 @dataclass
@@ -61,13 +63,21 @@ class Command(BaseCommand):
                 seed_zone(zone, added)
             owner_password = self.seed_owner()
             seed_notifications()
+        # Placed after the catalogue is committed, through the services the
+        # API uses (each its own transactions, as at a real checkout).
+        orders = 0 if Order.objects.exists() else seed_orders(owner=User.objects.get(email=OWNER_EMAIL))
         self.stdout.write(
             self.style.SUCCESS(
                 _(
-                    "Demo shop ready: added %(products)d products, %(variants)d variants "
-                    "and %(methods)d shipping methods."
+                    "Demo shop ready: added %(products)d products, %(variants)d variants, "
+                    "%(methods)d shipping methods and %(orders)d orders."
                 )
-                % {"products": added.products, "variants": added.variants, "methods": added.shipping_methods}
+                % {
+                    "products": added.products,
+                    "variants": added.variants,
+                    "methods": added.shipping_methods,
+                    "orders": orders,
+                }
             )
         )
         self.print_owner(owner_password)
@@ -104,7 +114,8 @@ class Command(BaseCommand):
         if os.environ.get(PASSWORD_VARIABLE):
             # The operator chose it; keep it out of logs.
             password = _("the value of %(variable)s") % {"variable": PASSWORD_VARIABLE}
-        self.stdout.write(self.style.SUCCESS(_("Staff owner account created. Log in with:")))
+        message = _("Owner account created. Log in to the back office (/backoffice/) with:")
+        self.stdout.write(self.style.SUCCESS(message))
         self.stdout.write(_("  email:    %(email)s") % {"email": OWNER_EMAIL})
         self.stdout.write(_("  password: %(password)s") % {"password": password})
 
