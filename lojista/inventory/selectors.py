@@ -133,3 +133,11 @@ def stocked_product_page(
     if low_stock:
         products = products.filter(Exists(low_stock_variants().filter(product=OuterRef("pk"))))
     return keyset_page(products, order=("-id",), cursor=cursor, limit=limit)
+
+
+def is_low_stock(variant: Variant, *, threshold: int | None = None) -> bool:
+    """Whether an annotated variant is one ``low_stock_variants`` names:
+    tracked, with ``threshold`` units available or fewer."""
+    limit = settings.LOJISTA_LOW_STOCK_THRESHOLD if threshold is None else threshold
+    quantity = available_quantity(variant)
+    return quantity is not None and quantity <= limit
