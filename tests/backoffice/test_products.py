@@ -36,7 +36,7 @@ def test_staff_see_every_product_with_its_figures(staff_client, settings):
     page = _text(response)
     assert f'href="/backoffice/products/{shirt.pk}/"' in response.content.decode()
     # name, published, variants, price range, available (10 - 4 held + 2), low stock
-    assert "Linen shirt Published 2 €20.00 – €35.50 8 Low stock" in page
+    assert "Linen shirt Published 2 €20.00 \u2013 €35.50 8 Low stock" in page
     assert "Draft mug Draft 1 €8.00 not tracked" in page
 
 

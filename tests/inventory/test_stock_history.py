@@ -9,8 +9,10 @@ from lojista.inventory.errors import StockWouldGoNegative
 from lojista.inventory.models import StockMovement
 from lojista.inventory.selectors import product_with_stock, stock_history, stocked_product_page
 from lojista.inventory.services import stock_adjust, stock_restock, stock_set
+from lojista.orders.services import order_transition
 from tests.catalog.factories import hold, make_product, make_variant
 from tests.inventory.support import on_hand
+from tests.orders.factories import placed_order
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +166,13 @@ def test_the_staff_product_list_finds_drafts_by_any_sku_and_low_stock(settings):
     assert [p.pk for p in stocked_product_page(low_stock=True).items] == [mug.pk]
     first = stocked_product_page(limit=1)
     assert [p.pk for p in stocked_product_page(limit=1, cursor=first.next_cursor).items] == [mug.pk]
+
+
+def test_a_cancelled_orders_restock_names_the_order_and_who_cancelled_it(staff):
+    order = placed_order(quantity=3, stock=10)
+
+    order_transition(order=order, to="cancelled", actor=staff, reason="out_of_stock")
+
+    (movement,) = StockMovement.objects.all()
+    assert (movement.quantity_before, movement.delta, movement.quantity_after) == (7, 3, 10)
+    assert (movement.reason, movement.note, movement.actor) == ("order_cancelled", f"#{order.number}", staff)
