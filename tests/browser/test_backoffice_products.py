@@ -24,6 +24,7 @@ def test_staff_member_adds_received_units_and_sees_the_history(page, staff, sett
     row = page.get_by_role("row").filter(has_text="Linen shirt")
     expect(row).to_contain_text("15")
     expect(row).to_contain_text("Low stock")
+    screenshot(page, "products-list")
     row.get_by_role("link", name="Linen shirt").click()
 
     card = page.locator(f"#variant-{variant.pk}")
