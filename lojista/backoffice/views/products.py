@@ -83,7 +83,6 @@ def products(request: HttpRequest) -> HttpResponse:
         page = stocked_product_page(q=search.q, low_stock=search.low_stock, limit=PAGE_SIZE)
         status = 400
     context = {
-        "form": form,
         "rows": [ProductRow.of(product) for product in page.items],
         "next_cursor": page.next_cursor,
         "search": search,
