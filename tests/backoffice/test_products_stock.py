@@ -151,3 +151,13 @@ def test_the_product_page_costs_the_same_queries_however_many_variants(
         staff_client.get(f"/backoffice/products/{product.pk}/")
 
     assert len(many) == len(few)
+
+
+def test_customers_cannot_change_stock(customer_client):
+    variant = make_variant(make_product(), stock=3)
+
+    response = _post_stock(customer_client, variant, quantity="5")
+
+    assert response.status_code == 403
+    assert Stock.objects.get(variant=variant).quantity == 3
+    assert not StockMovement.objects.exists()
