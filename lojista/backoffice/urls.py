@@ -20,6 +20,15 @@ urlpatterns = [
     # Order page, invoice
     # Products
     path("products/", products.products, name="products"),
+    path("products/new/", products.product_new, name="product_new"),
+    path("products/<int:product_id>/", products.product, name="product"),
+    path("products/<int:product_id>/variants/new/", products.variant_new, name="variant_new"),
+    path("products/<int:product_id>/variants/<int:variant_id>/", products.variant, name="variant"),
+    path(
+        "products/<int:product_id>/variants/<int:variant_id>/stock/",
+        products.variant_stock,
+        name="variant_stock",
+    ),
     # Customers
     path("customers/", customers.customers, name="customers"),
     # Settings (owners): shop, notifications, shipping, payments

@@ -28,13 +28,17 @@ def published_products(variants: QuerySet[Variant] | None = None) -> QuerySet[Pr
     return Product.objects.filter(is_published=True).prefetch_related(published_variants_prefetch(variants))
 
 
-def matching(products: QuerySet[Product], q: str) -> QuerySet[Product]:
+def matching(
+    products: QuerySet[Product], q: str, *, published_variants_only: bool = True
+) -> QuerySet[Product]:
     """Products whose name or description, or a published variant's SKU or
-    name, contains ``q`` (case-insensitive). ``Exists`` rather than a join
-    keeps each product once without ``DISTINCT``."""
-    variant_matches = Variant.objects.filter(product=OuterRef("pk"), is_published=True).filter(
-        Q(sku__icontains=q) | Q(name__icontains=q)
-    )
+    name, contains ``q`` (case-insensitive); staff also find a product by
+    an unpublished variant (``published_variants_only`` False). ``Exists``
+    rather than a join keeps each product once without ``DISTINCT``."""
+    variants = Variant.objects.filter(product=OuterRef("pk"))
+    if published_variants_only:
+        variants = variants.filter(is_published=True)
+    variant_matches = variants.filter(Q(sku__icontains=q) | Q(name__icontains=q))
     return products.filter(Q(name__icontains=q) | Q(description__icontains=q) | Exists(variant_matches))
 
 

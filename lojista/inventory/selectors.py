@@ -3,13 +3,16 @@
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from lojista.catalog.models import Variant
+from lojista.catalog.errors import ProductNotFound
+from lojista.catalog.models import Product, Variant
+from lojista.catalog.selectors import ProductPage, matching
+from lojista.core.pagination import keyset_page
 from lojista.inventory.errors import VariantNotFound
-from lojista.inventory.models import Reservation
+from lojista.inventory.models import Reservation, StockMovement
 
 
 def active_reserved_subquery(exclude_key: str | None = None) -> Subquery:
@@ -84,3 +87,57 @@ def low_stock_variants(*, threshold: int | None = None) -> QuerySet[Variant]:
         .filter(available_quantity_raw__lte=limit)  # type: ignore[misc]  # an annotation, unseen by the stubs
         .order_by("available_quantity_raw", "id")
     )
+
+
+def stock_history(*, variant_ids: Iterable[int], limit: int = 50) -> list[StockMovement]:
+    """The latest ``limit`` stock movements of ``variant_ids``, newest first,
+    with who made them and which variant they moved: one query."""
+    movements = StockMovement.objects.filter(variant_id__in=list(variant_ids)).select_related(
+        "actor", "variant"
+    )
+    return list(movements.order_by("-id")[:limit])
+
+
+def _stocked_variants() -> QuerySet[Variant]:
+    """Every variant, published or not, in its product's order, with its stock figures."""
+    return with_availability(Variant.objects.order_by("position", "id"))
+
+
+def product_with_stock(*, product_id: int) -> Product:
+    """One product, published or not, its variants (all of them) as
+    ``stocked_variants``, each annotated like ``with_availability``: the
+    back office's product page. Raises ProductNotFound."""
+    product = (
+        Product.objects.filter(pk=product_id)
+        .prefetch_related(Prefetch("variants", queryset=_stocked_variants(), to_attr="stocked_variants"))
+        .first()
+    )
+    if product is None:
+        raise ProductNotFound()
+    return product
+
+
+def stocked_product_page(
+    *, q: str = "", low_stock: bool = False, cursor: str | None = None, limit: int = 25
+) -> ProductPage:
+    """One page of every product (drafts too), newest first, each with its
+    variants as ``stocked_variants`` (annotated like ``with_availability``):
+    the back office's product list, in two queries at any depth. ``q``
+    matches a name, a description or any variant's SKU or name; ``low_stock``
+    keeps the products with a variant ``low_stock_variants`` names."""
+    products: QuerySet[Product] = Product.objects.prefetch_related(
+        Prefetch("variants", queryset=_stocked_variants(), to_attr="stocked_variants")
+    )
+    if q:
+        products = matching(products, q, published_variants_only=False)
+    if low_stock:
+        products = products.filter(Exists(low_stock_variants().filter(product=OuterRef("pk"))))
+    return keyset_page(products, order=("-id",), cursor=cursor, limit=limit)
+
+
+def is_low_stock(variant: Variant, *, threshold: int | None = None) -> bool:
+    """Whether an annotated variant is one ``low_stock_variants`` names:
+    tracked, with ``threshold`` units available or fewer."""
+    limit = settings.LOJISTA_LOW_STOCK_THRESHOLD if threshold is None else threshold
+    quantity = available_quantity(variant)
+    return quantity is not None and quantity <= limit

@@ -29,8 +29,10 @@ from django.utils.translation import gettext as _
 
 from lojista.catalog.models import Variant
 from lojista.core.errors import InvalidInput
+from lojista.core.validation import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+from lojista.customers.models import User
 from lojista.inventory.errors import InsufficientStock, StockWouldGoNegative, VariantNotFound
-from lojista.inventory.models import Reservation, Stock
+from lojista.inventory.models import Reservation, Stock, StockMovement
 from lojista.inventory.selectors import active_reserved_by_variant
 
 
@@ -142,9 +144,11 @@ def stock_release(*, key: str) -> int:
 
 
 @transaction.atomic
-def stock_restock(*, items: dict[int, int]) -> None:
-    """Put units back on hand (an order cancelled). Untracked variants and
-    variants deleted since the sale are skipped: there is no count to restore."""
+def stock_restock(*, items: dict[int, int], note: str = "", actor: User | None = None) -> None:
+    """Put units back on hand (an order cancelled), each variant's change
+    kept in its history. Untracked variants and variants deleted since the
+    sale are skipped: there is no count to restore. Three queries more than
+    the update itself, however many variants."""
     _check_quantities(items)
     tracked = set(
         Variant.objects.filter(pk__in=items, track_stock=True).order_by().values_list("pk", flat=True)
@@ -165,6 +169,19 @@ def stock_restock(*, items: dict[int, int]) -> None:
         ),
         updated_at=timezone.now(),
     )
+    # The rows are still locked by this transaction: what is read is what was written.
+    after = dict(Stock.objects.filter(variant_id__in=wanted).values_list("variant_id", "quantity"))
+    StockMovement.objects.bulk_create(
+        StockMovement(
+            variant_id=variant_id,
+            delta=quantity,
+            quantity_after=after[variant_id],
+            reason=StockMovement.Reason.ORDER_CANCELLED,
+            note=note,
+            actor=actor,
+        )
+        for variant_id, quantity in wanted.items()
+    )
 
 
 def _start_tracking(variant_id: int) -> None:
@@ -173,30 +190,93 @@ def _start_tracking(variant_id: int) -> None:
         raise VariantNotFound([variant_id])
 
 
+def _check_note(note: str) -> None:
+    max_length = StockMovement._meta.get_field("note").max_length or 0
+    if len(note) > max_length:
+        message = _("Ensure this value has at most %(max_length)s characters (it has %(length)s).") % {
+            "max_length": max_length,
+            "length": len(note),
+        }
+        raise InvalidInput.field("note", message)
+    if has_control_characters(note):
+        raise InvalidInput.field("note", CONTROL_CHARACTERS_MESSAGE)
+
+
+def _check_reason(reason: str) -> None:
+    if reason not in StockMovement.STAFF_REASONS:
+        message = _("Choose a reason: %(reasons)s.") % {"reasons": ", ".join(StockMovement.STAFF_REASONS)}
+        raise InvalidInput.field("reason", message)
+
+
 @transaction.atomic
-def stock_set(*, variant_id: int, quantity: int) -> Stock:
-    """Set the units on hand to ``quantity`` (a stock count), tracking the variant from now on."""
+def stock_set(
+    *,
+    variant_id: int,
+    quantity: int,
+    reason: str = StockMovement.Reason.COUNT,
+    note: str = "",
+    actor: User | None = None,
+) -> Stock:
+    """Set the units on hand to ``quantity`` (a stock count), tracking the
+    variant from now on, and keep the change (even none: the count itself
+    is news) in the variant's history."""
     if quantity < 0:
         raise InvalidInput.field("quantity", _("The quantity cannot be negative."))
+    _check_reason(reason)
+    _check_note(note)
     _start_tracking(variant_id)
-    stock, _created = Stock.objects.update_or_create(variant_id=variant_id, defaults={"quantity": quantity})
+    Stock.objects.get_or_create(variant_id=variant_id)
+    # Locked so that a sale between the read and the write cannot make the
+    # history's "before" wrong; the count itself replaces whatever was there.
+    stock = Stock.objects.select_for_update().get(variant_id=variant_id)
+    before = stock.quantity
+    stock.quantity = quantity
+    stock.save(update_fields=["quantity", "updated_at"])
+    StockMovement.objects.create(
+        variant_id=variant_id,
+        delta=quantity - before,
+        quantity_after=quantity,
+        reason=reason,
+        note=note,
+        actor=actor,
+    )
     return stock
 
 
 @transaction.atomic
-def stock_adjust(*, variant_id: int, delta: int) -> Stock:
+def stock_adjust(
+    *,
+    variant_id: int,
+    delta: int,
+    reason: str = StockMovement.Reason.OTHER,
+    note: str = "",
+    actor: User | None = None,
+) -> Stock:
     """Add ``delta`` units on hand (goods received) or take them off (breakage),
-    tracking the variant from now on. Raises StockWouldGoNegative below zero."""
+    tracking the variant from now on, and keep the change in the variant's
+    history. Raises StockWouldGoNegative below zero, changing nothing."""
     if delta == 0:
         raise InvalidInput.field("delta", _("The adjustment cannot be zero."))
+    _check_reason(reason)
+    _check_note(note)
     _start_tracking(variant_id)
     stock, _created = Stock.objects.get_or_create(variant_id=variant_id)
     updated = Stock.objects.filter(variant_id=variant_id, quantity__gte=-delta).update(
         quantity=F("quantity") + Value(delta), updated_at=timezone.now()
     )
+    # After the UPDATE this transaction holds the row's lock: the quantity
+    # read is the one it wrote.
     stock.refresh_from_db()
     if not updated:
         raise StockWouldGoNegative(variant_id=variant_id, on_hand=stock.quantity, delta=delta)
+    StockMovement.objects.create(
+        variant_id=variant_id,
+        delta=delta,
+        quantity_after=stock.quantity,
+        reason=reason,
+        note=note,
+        actor=actor,
+    )
     return stock
 
 

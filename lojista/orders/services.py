@@ -266,14 +266,15 @@ def _check_reason(reason: str, to: str) -> None:
         raise InvalidInput.field("reason", message)
 
 
-def _restock(order: Order) -> None:
+def _restock(order: Order, actor: User | None) -> None:
     items: dict[int, int] = {}
     for variant_id, quantity in order.lines.filter(variant__isnull=False).values_list(
         "variant_id", "quantity"
     ):
         items[variant_id] = items.get(variant_id, 0) + quantity
     if items:
-        stock_restock(items=items)
+        # The stock history names the order by its number, in no language.
+        stock_restock(items=items, note=f"#{order.number}", actor=actor)
 
 
 def _transition(
@@ -304,7 +305,7 @@ def _transition(
         )
     cancelling = to == OrderStatus.CANCELLED
     if cancelling and restock:
-        _restock(order)
+        _restock(order, actor)
     refund_opened = _open_refund(order) if cancelling and refund else None
     order.status = to
     if cancelling:
