@@ -33,6 +33,7 @@ from lojista.orders.errors import (
     ManualRefundNotAllowed,
     MarkPaidNotAllowed,
     OrderAlreadyPaid,
+    OrderChanged,
     OrderNotFound,
     PaymentNotAccepted,
     RefundNotRetryable,
@@ -289,6 +290,7 @@ def _transition(
     notify: bool,
     refund: bool,
     by: str,
+    expected_status: str | None = None,
 ) -> Order:
     """Check and make one move of a locked order: the status check comes after
     the lock, so a second cancellation sees the first and restocks nothing
@@ -298,6 +300,8 @@ def _transition(
     _check_tracking_url(tracking_url, to)
     order = Order.objects.select_for_update().get(pk=order.pk)
     from_status = order.status
+    if expected_status is not None and from_status != expected_status:
+        raise OrderChanged(expected=expected_status, status=from_status)
     if to not in table.get(from_status, frozenset()):
         raise InvalidTransition(
             from_status=from_status, to_status=to, allowed=allowed_transitions(from_status, table=table)
@@ -346,9 +350,15 @@ def order_transition(
     restock: bool = True,
     notify: bool = True,
     refund: bool = True,
+    expected_status: str | None = None,
 ) -> Order:
     """Move ``order`` to status ``to`` as staff (or the system, ``actor`` None),
     following statuses.TRANSITIONS; return the updated order.
+
+    ``expected_status``: the status the caller last saw (a back-office page
+    rendered then); checked under the order's row lock, so a move decided on
+    a stale page raises OrderChanged and changes nothing, even when the
+    order's new status would allow it.
 
     Cancelling needs a reason from CANCEL_REASONS and puts the sold units back
     on hand unless ``restock`` is False; an order paid through a card gateway
@@ -367,6 +377,7 @@ def order_transition(
         notify=notify,
         refund=refund,
         by=EventBy.STAFF if actor is not None else EventBy.SYSTEM,
+        expected_status=expected_status,
     )
 
 
