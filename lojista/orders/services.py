@@ -49,6 +49,7 @@ from lojista.orders.models import (
     OrderStatus,
     PaymentStatus,
 )
+from lojista.orders.selectors import REFUNDING
 from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
 from lojista.orders.statuses import (
     CANCEL_REASONS,
@@ -564,8 +565,6 @@ def orders_bulk_mark_paid(
 # times in all, after 1, 2, 4… minutes, before staff are asked to retry.
 REFUND_ATTEMPTS = 5
 REFUND_RETRY_DELAY = timedelta(minutes=1)
-# The payment statuses of an order whose money is on its way back.
-REFUNDING = frozenset({PaymentStatus.REFUND_PENDING, PaymentStatus.REFUND_FAILED})
 
 
 def _open_refund(order: Order) -> Refund | None:
