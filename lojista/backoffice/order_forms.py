@@ -1,6 +1,8 @@
 """Forms of the order page: one per action. They check what the browser
 sent; the order services decide whether the action is allowed now."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,9 @@ from lojista.notifications.schemas import MAX_MESSAGE_LENGTH
 from lojista.orders.models import Order, OrderStatus
 from lojista.orders.schemas import MAX_NOTE_LENGTH
 from lojista.orders.statuses import CancelReason
+
+if TYPE_CHECKING:  # django-stubs' helper type: a development dependency only
+    from django_stubs_ext import StrOrPromise
 
 TRACKING_MAX_LENGTH = Order._meta.get_field("tracking_url").max_length
 REFERENCE_MAX_LENGTH = 255
@@ -23,7 +28,7 @@ def _tracking_field(*, required: bool) -> forms.URLField:
     )
 
 
-def _notify_field(label: str) -> forms.BooleanField:
+def _notify_field(label: "StrOrPromise") -> forms.BooleanField:
     return forms.BooleanField(label=label, required=False, initial=True)
 
 

@@ -80,12 +80,12 @@ def test_the_timeline_says_who_did_what(staff_client, staff):
 def test_a_pickup_order_shows_where_it_is_collected(staff_client):
     order = order_of()
     Order.objects.filter(pk=order.pk).update(
-        fulfilment="pickup", pickup_location="Loja Centro, Rua Direita 5", pickup_details="Mon–Fri 9–18"
+        fulfilment="pickup", pickup_location="Loja Centro, Rua Direita 5", pickup_details="Mon-Fri 9-18"
     )
 
     page = text(page_of(staff_client, order))
 
-    assert "Pickup" in page and "Loja Centro, Rua Direita 5" in page and "Mon–Fri 9–18" in page
+    assert "Pickup" in page and "Loja Centro, Rua Direita 5" in page and "Mon-Fri 9-18" in page
     assert "Collected by" in page
 
 

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from lojista.core.countries import country_name
 from lojista.core.errors import DomainError, InvalidInput
@@ -50,6 +51,11 @@ from ..order_forms import (
     TrackingForm,
     TransitionForm,
 )
+
+
+class HtmxRequest(HttpRequest):
+    htmx: HtmxDetails  # set by django-htmx's middleware
+
 
 EMAIL_EVENTS = frozenset(
     {OrderEvent.Type.EMAIL_QUEUED, OrderEvent.Type.EMAIL_SENT, OrderEvent.Type.EMAIL_FAILED}
@@ -204,8 +210,8 @@ def _act(
             return _back(number)
     for field in form.hidden_fields():
         # Not typed by anyone (a page tampered with): said at the top.
-        for error in field.errors:
-            messages.error(request, f"{field.name}: {error}")
+        for field_error in field.errors:
+            messages.error(request, f"{field.name}: {field_error}")
     return _page(request, number, bound={name: form, **bound}, status=400)
 
 
@@ -315,7 +321,7 @@ def refund_record(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_GET
 @staff_required
-def email(request: HttpRequest, number: int, message_id: int) -> HttpResponse:
+def email(request: HtmxRequest, number: int, message_id: int) -> HttpResponse:
     """One of the order's emails: its status, recipients and content. A
     fragment for the timeline's HTMX preview, else a page of its own."""
     try:
