@@ -1,7 +1,7 @@
 """Forms of the order page: one per action. They check what the browser
 sent; the order services decide whether the action is allowed now."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,13 @@ TRACKING_MAX_LENGTH = Order._meta.get_field("tracking_url").max_length
 REFERENCE_MAX_LENGTH = 255
 
 
+class OrderForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Labels without a colon: "Email the customer", not "Email the customer:".
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def _tracking_field(*, required: bool) -> forms.URLField:
     return forms.URLField(
         label=_("Tracking link"),
@@ -32,7 +39,7 @@ def _notify_field(label: "StrOrPromise") -> forms.BooleanField:
     return forms.BooleanField(label=label, required=False, initial=True)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(OrderForm):
     """Moving the order to ``to``. ``expected_status`` is the status the page
     showed: the service refuses the move if the order left it meanwhile.
     Only the fields of the move asked for are used (the reason and the
@@ -55,12 +62,12 @@ class TransitionForm(forms.Form):
         return cleaned
 
 
-class TrackingForm(forms.Form):
+class TrackingForm(OrderForm):
     tracking_url = _tracking_field(required=True)
     notify = _notify_field(_("Email the customer the new link"))
 
 
-class NoteForm(forms.Form):
+class NoteForm(OrderForm):
     note = forms.CharField(
         label=_("Internal note"),
         max_length=MAX_NOTE_LENGTH,
@@ -70,7 +77,7 @@ class NoteForm(forms.Form):
     )
 
 
-class MarkPaidForm(forms.Form):
+class MarkPaidForm(OrderForm):
     reference = forms.CharField(
         label=_("Payment reference"),
         required=False,
@@ -79,7 +86,7 @@ class MarkPaidForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(OrderForm):
     message = forms.CharField(
         label=_("Message"),
         max_length=MAX_MESSAGE_LENGTH,
@@ -89,7 +96,7 @@ class ContactForm(forms.Form):
     )
 
 
-class RefundRecordForm(forms.Form):
+class RefundRecordForm(OrderForm):
     reference = forms.CharField(
         label=_("Refund reference"),
         required=False,
