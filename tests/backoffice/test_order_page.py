@@ -205,6 +205,28 @@ def test_the_timeline_links_each_email_to_its_preview(staff_client):
     assert f'href="/backoffice/orders/{order.number}/emails/{message.pk}/"' in page
 
 
+def test_an_email_queued_then_sent_has_one_preview_on_its_latest_entry(
+    staff_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # delivered once the placement commits
+        order = order_of()
+    message = email_of(order)
+    assert message.status == "sent"
+
+    page = text(page_of(staff_client, order))
+
+    link = f'hx-get="/backoffice/orders/{order.number}/emails/{message.pk}/"'
+    assert page.count(link) == 1
+    assert page.index("Email sent: Order confirmation") < page.index(link)
+
+
+def test_the_order_language_is_named(staff_client):
+    order = order_of()
+    Order.objects.filter(pk=order.pk).update(language="pt-br")
+
+    assert "<dd>Portuguese (Brazil)</dd>" in text(page_of(staff_client, order))
+
+
 def test_the_preview_shows_the_email_as_sent(staff_client):
     order = order_of()
     message = email_of(order)

@@ -8,10 +8,11 @@ refused action renders the page again with the error beside its form and a
 services' own rules, read, not repeated here."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -72,6 +73,20 @@ class Entry:
     email_label: str  # the email's kind, in words
     from_label: str  # a status change's statuses, in words
     to_label: str
+    preview: bool = False  # the email's latest entry: the one with its preview
+
+
+def _timeline(order: Order) -> list[Entry]:
+    """The order's timeline for staff; each email's preview goes with its
+    latest entry (sent or failed, else queued), not with every one."""
+    entries = [_entry(event) for event in order_timeline(order=order, audience=Audience.STAFF)]
+    latest = {entry.email_id: index for index, entry in enumerate(entries) if entry.email_id is not None}
+    return [
+        replace(entry, preview=True)
+        if entry.email_id is not None and latest[entry.email_id] == index
+        else entry
+        for index, entry in enumerate(entries)
+    ]
 
 
 def _entry(event: OrderEvent) -> Entry:
@@ -156,7 +171,8 @@ def _page(
         "order": order,
         "lines": list(order.lines.all()),
         "payments": order_payments(order),
-        "timeline": [_entry(event) for event in order_timeline(order=order, audience=Audience.STAFF)],
+        "timeline": _timeline(order),
+        "language": dict(settings.LANGUAGES).get(order.language, order.language),
         "actions": actions,
         "steps": steps,
         "address": _address(order),
