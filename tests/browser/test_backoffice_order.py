@@ -114,6 +114,11 @@ def test_the_order_page_screenshot(page, staff):
     expect(page.frame_locator(".email-frame").first.get_by_text("Track your package")).to_be_visible()
 
     screenshot(page, "order-page")
+    page.set_viewport_size(
+        {"width": 390, "height": 844}
+    )  # a phone: one column, nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "order-page-phone")
 
 
 def test_the_invoice_prints_on_its_own_page(page, staff):
