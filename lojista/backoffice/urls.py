@@ -3,7 +3,7 @@ block is kept together."""
 
 from django.urls import path
 
-from .views import auth, customers, extensions, home, orders, products, settings
+from .views import auth, customers, extensions, home, order, orders, products, settings
 
 app_name = "backoffice"
 
@@ -18,6 +18,16 @@ urlpatterns = [
     # Orders: the list, bulk changes, export
     path("orders/", orders.orders, name="orders"),
     # Order page, invoice
+    path("orders/<int:number>/", order.order, name="order"),
+    path("orders/<int:number>/invoice/", order.invoice, name="order_invoice"),
+    path("orders/<int:number>/emails/<int:message_id>/", order.email, name="order_email"),
+    path("orders/<int:number>/status/", order.transition, name="order_transition"),
+    path("orders/<int:number>/tracking/", order.tracking, name="order_tracking"),
+    path("orders/<int:number>/notes/", order.note, name="order_note"),
+    path("orders/<int:number>/mark-paid/", order.mark_paid, name="order_mark_paid"),
+    path("orders/<int:number>/contact/", order.contact, name="order_contact"),
+    path("orders/<int:number>/refund/retry/", order.refund_retry, name="order_refund_retry"),
+    path("orders/<int:number>/refund/manual/", order.refund_record, name="order_refund_record"),
     # Products
     path("products/", products.products, name="products"),
     path("products/new/", products.product_new, name="product_new"),

@@ -24,7 +24,9 @@ from lojista.notifications.rendering import (
     render_email,
     render_source,
 )
+from lojista.notifications.services.outbox import outbox_render
 from lojista.notifications.templating import Source, shipped_source
+from lojista.orders.models import Order
 from lojista.orders.selectors import order_by_number
 
 
@@ -163,3 +165,30 @@ def outbox_message(*, message_id: int) -> OutboxMessage:
     if message is None:
         raise OutboxMessageNotFound()
     return message
+
+
+@dataclass(frozen=True)
+class OrderEmail:
+    """An email of an order's timeline, as staff preview it: the outbox row
+    (status, recipients, error) and its content rendered now (``rendered``
+    None, and ``render_error`` why, when it cannot be)."""
+
+    message: OutboxMessage
+    rendered: RenderedEmail | None
+    render_error: str = ""
+
+
+def order_email(*, order: Order, message_id: int) -> OrderEmail:
+    """Email ``message_id`` of ``order``, rendered as delivery renders it, from
+    the order's current data and the templates in use (a sent email's subject
+    is the one it was sent with). Another order's email, or none, is
+    OutboxMessageNotFound (404)."""
+    message = OutboxMessage.objects.filter(pk=message_id, order=order).first()
+    if message is None:
+        raise OutboxMessageNotFound()
+    try:
+        rendered = outbox_render(message)
+    except Exception as error:
+        # The staff page says why, as the failed delivery recorded it; never a 500.
+        return OrderEmail(message=message, rendered=None, render_error=describe_error(error))
+    return OrderEmail(message=message, rendered=rendered)

@@ -222,7 +222,8 @@ def staff_order(request: UserRequest, number: int = Number) -> Order:
         f"Move the order to another status. Allowed moves: {describe_transitions()} "
         "Cancelling needs a `reason`, restocks unless `restock` is false and refunds a card payment "
         "unless `refund` is false; processing may carry a `tracking_url`. `409 invalid_transition` "
-        "for any other move."
+        "for any other move; `409 order_changed` when `expected_status` is given and the order is "
+        "no longer in it."
     ),
 )
 def staff_transition(request: UserRequest, payload: TransitionIn, number: int = Number) -> Order:
@@ -236,6 +237,7 @@ def staff_transition(request: UserRequest, payload: TransitionIn, number: int = 
         restock=payload.restock,
         notify=payload.notify,
         refund=payload.refund,
+        expected_status=payload.expected_status,
     )
     return selectors.staff_order(number=number)
 

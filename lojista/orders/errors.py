@@ -26,6 +26,21 @@ class InvalidTransition(Conflict):
         super().__init__(message, details={"from": from_status, "to": to_status, "allowed": allowed})
 
 
+class OrderChanged(Conflict):
+    """The order is no longer in the status the caller saw (``expected_status``
+    of order_transition): another person or process moved it meanwhile, so the
+    move asked for may no longer be what was meant. ``details.status`` is the
+    status it is in now."""
+
+    code = "order_changed"
+
+    def __init__(self, *, expected: str, status: str):
+        message = _("This order changed since you opened it: it is now %(status)s. Check and try again.") % {
+            "status": status_label(status)
+        }
+        super().__init__(message, details={"expected": expected, "status": status})
+
+
 class PaymentNotAccepted(Conflict):
     """Only a payment that succeeded, or an offline one awaiting payment, places an order."""
 

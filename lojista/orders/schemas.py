@@ -237,6 +237,11 @@ class TransitionIn(InputSchema):
     note: MultilineText = Field(
         "", max_length=MAX_NOTE_LENGTH, description="Shown to the customer on the order's timeline."
     )
+    expected_status: OrderStatus | None = Field(
+        None,
+        description="The status you last saw: if the order has moved since, `409 order_changed` "
+        "(with `details.status`) and nothing changes.",
+    )
 
 
 class BulkTransitionIn(InputSchema):

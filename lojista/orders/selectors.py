@@ -7,6 +7,7 @@ placement (numbers are handed out in commit order), so "newest first" is
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
@@ -16,8 +17,8 @@ from django.utils import timezone
 from lojista.core.pagination import Page, keyset_page
 from lojista.customers.models import User
 from lojista.orders.errors import OrderNotFound
-from lojista.orders.models import Order, OrderEvent
-from lojista.orders.statuses import TABS, EventBy
+from lojista.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
+from lojista.orders.statuses import TABS, EventBy, allowed_transitions
 from lojista.payments.models import Payment, Refund
 
 OrderPage = Page[Order]
@@ -221,3 +222,35 @@ def staff_order(*, number: int) -> Order:
         raise OrderNotFound()
     _attach_payments([order])
     return order
+
+
+# The payment statuses of an order whose money is on its way back (a
+# cancelled card order's refund, sent or refused).
+REFUNDING = frozenset({PaymentStatus.REFUND_PENDING, PaymentStatus.REFUND_FAILED})
+
+
+@dataclass(frozen=True)
+class OrderActions:
+    """What staff may do with an order now, as the services decide it: the
+    back office shows these buttons and no others (the services still check,
+    under the order's lock, when one is pressed)."""
+
+    transitions: list[str]  # order_transition's allowed next statuses
+    tracking: bool  # order_tracking_set
+    mark_paid: bool  # order_mark_paid
+    refund_retry: bool  # order_refund_retry
+    refund_record: bool  # order_refund_record
+
+
+def order_actions(order: Order) -> OrderActions:
+    offline = order.payment_method == Payment.Gateway.OFFLINE and order.payment_id is not None
+    return OrderActions(
+        transitions=allowed_transitions(order.status),
+        tracking=order.status in (OrderStatus.PROCESSED, OrderStatus.DELIVERED),
+        mark_paid=offline
+        and order.payment_status == PaymentStatus.AWAITING_PAYMENT
+        and order.status != OrderStatus.CANCELLED,
+        refund_retry=order.payment_status in REFUNDING,
+        refund_record=offline
+        and order.payment_status in (PaymentStatus.PAID, PaymentStatus.AWAITING_PAYMENT),
+    )

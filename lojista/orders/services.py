@@ -33,6 +33,7 @@ from lojista.orders.errors import (
     ManualRefundNotAllowed,
     MarkPaidNotAllowed,
     OrderAlreadyPaid,
+    OrderChanged,
     OrderNotFound,
     PaymentNotAccepted,
     RefundNotRetryable,
@@ -48,6 +49,7 @@ from lojista.orders.models import (
     OrderStatus,
     PaymentStatus,
 )
+from lojista.orders.selectors import REFUNDING
 from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
 from lojista.orders.statuses import (
     CANCEL_REASONS,
@@ -290,6 +292,7 @@ def _transition(
     notify: bool,
     refund: bool,
     by: str,
+    expected_status: str | None = None,
 ) -> Order:
     """Check and make one move of a locked order: the status check comes after
     the lock, so a second cancellation sees the first and restocks nothing
@@ -299,6 +302,8 @@ def _transition(
     _check_tracking_url(tracking_url, to)
     order = Order.objects.select_for_update().get(pk=order.pk)
     from_status = order.status
+    if expected_status is not None and from_status != expected_status:
+        raise OrderChanged(expected=expected_status, status=from_status)
     if to not in table.get(from_status, frozenset()):
         raise InvalidTransition(
             from_status=from_status, to_status=to, allowed=allowed_transitions(from_status, table=table)
@@ -347,9 +352,15 @@ def order_transition(
     restock: bool = True,
     notify: bool = True,
     refund: bool = True,
+    expected_status: str | None = None,
 ) -> Order:
     """Move ``order`` to status ``to`` as staff (or the system, ``actor`` None),
     following statuses.TRANSITIONS; return the updated order.
+
+    ``expected_status``: the status the caller last saw (a back-office page
+    rendered then); checked under the order's row lock, so a move decided on
+    a stale page raises OrderChanged and changes nothing, even when the
+    order's new status would allow it.
 
     Cancelling needs a reason from CANCEL_REASONS and puts the sold units back
     on hand unless ``restock`` is False; an order paid through a card gateway
@@ -368,6 +379,7 @@ def order_transition(
         notify=notify,
         refund=refund,
         by=EventBy.STAFF if actor is not None else EventBy.SYSTEM,
+        expected_status=expected_status,
     )
 
 
@@ -554,8 +566,6 @@ def orders_bulk_mark_paid(
 # times in all, after 1, 2, 4… minutes, before staff are asked to retry.
 REFUND_ATTEMPTS = 5
 REFUND_RETRY_DELAY = timedelta(minutes=1)
-# The payment statuses of an order whose money is on its way back.
-REFUNDING = frozenset({PaymentStatus.REFUND_PENDING, PaymentStatus.REFUND_FAILED})
 
 
 def _open_refund(order: Order) -> Refund | None:

@@ -97,6 +97,23 @@ def test_racing_cancellations_cancel_once_and_restock_once():
     assert OrderEvent.objects.filter(order=order, to_status="cancelled").count() == 1
 
 
+def test_two_staff_moving_the_same_pending_page_make_one_move(staff):
+    # Processing then cancelling would both be allowed one after the other;
+    # decided on the same pending page, only the first may happen.
+    order = placed_order(quantity=2, stock=10)
+    moves = [
+        lambda: order_transition(order=order, to="processed", actor=staff, expected_status="pending"),
+        lambda: order_transition(
+            order=order, to="cancelled", actor=staff, reason="other", expected_status="pending"
+        ),
+    ]
+
+    outcomes, _results = race(moves)
+
+    assert outcomes == {"ok": 1, "OrderChanged": 1}
+    assert OrderEvent.objects.filter(order=order, type="status_changed").count() == 1
+
+
 def test_racing_marks_of_one_offline_order_record_one_payment(staff):
     checkout = checkout_for({stocked_variant(): 1})
     payment = payment_for(checkout, status=Payment.Status.AWAITING, gateway=Payment.Gateway.OFFLINE)

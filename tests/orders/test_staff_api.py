@@ -192,6 +192,22 @@ def test_staff_process_an_order_with_a_tracking_link(api, staff_headers, staff, 
     assert last["data"] == {"notify": False, "tracking_url": link, "by": "staff"}
 
 
+def test_staff_move_from_a_status_the_order_left_is_a_conflict(api, staff_headers, order):
+    Order.objects.filter(pk=order.pk).update(status="processed")
+
+    response = post(
+        api,
+        f"{ORDERS}/{order.number}/transitions",
+        {"to": "cancelled", "reason": "other", "expected_status": "pending"},
+        staff_headers,
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "order_changed"
+    assert response.json()["details"] == {"expected": "pending", "status": "processed"}
+    assert Order.objects.get(pk=order.pk).status == "processed"
+
+
 def test_staff_cancel_restocks_by_default(api, staff_headers, order):
     response = post(
         api,

@@ -4,7 +4,7 @@ import pytest
 
 from lojista.core.errors import InvalidInput
 from lojista.inventory.models import Stock
-from lojista.orders.errors import InvalidTransition, OrderNotFound
+from lojista.orders.errors import InvalidTransition, OrderChanged, OrderNotFound
 from lojista.orders.models import Order, OrderEvent, OrderStatus
 from lojista.orders.services import order_cancel_by_customer, order_transition
 from lojista.orders.statuses import CANCEL_REASONS, CUSTOMER_TRANSITIONS, TRANSITIONS
@@ -253,3 +253,30 @@ def test_a_customer_cannot_cancel_someone_elses_order(customer, staff):
         order_cancel_by_customer(order=order, customer=customer)
 
     assert Order.objects.get(pk=order.pk).status == "pending"
+
+
+def test_a_move_decided_on_a_stale_status_is_refused_and_changes_nothing(staff):
+    order = order_in(OrderStatus.PROCESSED)
+
+    # The page showed it pending; someone processed it meanwhile. Cancelling is
+    # allowed from processed too, but it is not what was decided on.
+    with pytest.raises(OrderChanged) as refusal:
+        order_transition(order=order, to="cancelled", actor=staff, reason="other", expected_status="pending")
+
+    assert refusal.value.code == "order_changed"
+    assert refusal.value.status == 409
+    assert refusal.value.details == {"expected": "pending", "status": "processed"}
+    assert str(refusal.value.message) == (
+        "This order changed since you opened it: it is now Processed. Check and try again."
+    )
+    assert Order.objects.get(pk=order.pk).status == "processed"
+    assert on_hand(order) == 9
+    assert last_change(order) is None
+
+
+def test_a_move_from_the_expected_status_is_made(staff):
+    order = placed_order()
+
+    moved = order_transition(order=order, to="processed", actor=staff, expected_status="pending")
+
+    assert moved.status == "processed"

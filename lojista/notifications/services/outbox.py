@@ -248,6 +248,13 @@ def _render(message: OutboxMessage, batch: _Batch) -> RenderedEmail:
     return rendered
 
 
+def outbox_render(message: OutboxMessage) -> RenderedEmail:
+    """``message`` as its delivery would render it now (the merchant's
+    template or the shipped one, a test send's marker): what staff preview.
+    Raises what rendering raises, as delivery would record it."""
+    return _render(message, _Batch.of([message]))
+
+
 def _language_tag(language: str) -> str:
     """pt-br -> pt-BR (BCP 47, as the Content-Language header has it)."""
     base, _dash, region = language.partition("-")
