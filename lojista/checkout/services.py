@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, validate_email
@@ -41,6 +40,7 @@ from lojista.checkout.errors import (
 from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod
 from lojista.checkout.selectors import method_serves, shipping_price
 from lojista.core.errors import InvalidInput
+from lojista.core.selectors import checkout_hold_minutes
 from lojista.customers.models import User
 from lojista.inventory.errors import InsufficientStock
 from lojista.inventory.services import stock_release, stock_reserve
@@ -170,7 +170,7 @@ def _checkout_input_clean(
 
 
 def _hold_until() -> datetime:
-    return timezone.now() + timedelta(minutes=settings.LOJISTA_CHECKOUT_HOLD_MINUTES)
+    return timezone.now() + timedelta(minutes=checkout_hold_minutes())
 
 
 def _active_method(code: str) -> ShippingMethod | None:
@@ -351,9 +351,9 @@ def checkout_release_claim(*, checkout: Checkout, attempt_key: str) -> None:
 
 @transaction.atomic
 def checkout_hold_stock(*, checkout: Checkout, attempt_key: str | None = None) -> None:
-    """Hold the checkout's lines for another LOJISTA_CHECKOUT_HOLD_MINUTES,
-    moving ``expires_at``, and with ``attempt_key`` claim the checkout for
-    that payment attempt in the same transaction. Raises CheckoutCompleted or
+    """Hold the checkout's lines for another checkout_hold_minutes(), moving
+    ``expires_at``, and with ``attempt_key`` claim the checkout for that
+    payment attempt in the same transaction. Raises CheckoutCompleted or
     CheckoutOutdated for a checkout that is no longer open, PaymentInProgress
     while another attempt holds the claim; when the units are short,
     CheckoutExpired if its hold had run out (someone else bought them) or

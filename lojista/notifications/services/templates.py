@@ -2,6 +2,8 @@
 them, going back to the shipped template, and trying one out (a test send)."""
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -48,17 +50,7 @@ def _translations(translations: dict[str, dict[str, str]]) -> dict[str, dict[str
     return stored
 
 
-@transaction.atomic
-def notification_settings_update(
-    *,
-    sender_name: str,
-    sender_email: str,
-    logo_url: str,
-    order_notification_emails: list[str],
-    payment_instructions: str,
-    translations: dict[str, dict[str, str]] | None = None,
-) -> NotificationSettings:
-    """Save the shop's email settings; an invalid address is refused, named."""
+def _notification_addresses(order_notification_emails: list[str]) -> list[str]:
     addresses = list(
         dict.fromkeys(address.strip() for address in order_notification_emails if address.strip())
     )
@@ -66,23 +58,52 @@ def notification_settings_update(
         message = _("At most %(count)d addresses.") % {"count": MAX_NOTIFICATION_ADDRESSES}
         raise InvalidInput.field("order_notification_emails", message)
     _check_addresses("order_notification_emails", addresses)
-    sender_name, sender_email = sender_name.strip(), sender_email.strip()
+    return addresses
+
+
+def _sender_email(sender_email: str) -> str:
+    sender_email = sender_email.strip()
     if sender_email:
         _check_addresses("sender_email", [sender_email])
+    return sender_email
+
+
+def _sender_name(sender_name: str) -> str:
+    sender_name = sender_name.strip()
     check_one_line("sender_name", sender_name)
+    return sender_name
+
+
+def _logo_url(logo_url: str) -> str:
     _check_url("logo_url", logo_url)
-    kept = {} if translations is None else {"translations": _translations(translations)}
-    row, _created = NotificationSettings.objects.update_or_create(
-        pk=1,
-        defaults={
-            "sender_name": sender_name,
-            "sender_email": sender_email,
-            "logo_url": logo_url,
-            "order_notification_emails": addresses,
-            "payment_instructions": payment_instructions,
-            **kept,
-        },
-    )
+    return logo_url
+
+
+@transaction.atomic
+def notification_settings_update(
+    *,
+    sender_name: str | None = None,
+    sender_email: str | None = None,
+    logo_url: str | None = None,
+    order_notification_emails: list[str] | None = None,
+    payment_instructions: str | None = None,
+    translations: dict[str, dict[str, str]] | None = None,
+) -> NotificationSettings:
+    """Save the shop's email settings; an invalid address is refused, named.
+    A field left None keeps its value (each back-office page saves its own)."""
+    cleaners: dict[str, tuple[Any, Callable[[Any], Any]]] = {
+        "sender_name": (sender_name, _sender_name),
+        "sender_email": (sender_email, _sender_email),
+        "logo_url": (logo_url, _logo_url),
+        "order_notification_emails": (order_notification_emails, _notification_addresses),
+        "payment_instructions": (payment_instructions, str),
+        "translations": (translations, _translations),
+    }
+    changes = {field: clean(value) for field, (value, clean) in cleaners.items() if value is not None}
+    row, _created = NotificationSettings.objects.select_for_update().get_or_create(pk=1)
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.save()
     return row
 
 
