@@ -13,4 +13,4 @@ class CoreConfig(AppConfig):
         from lojista.core.receivers import shop_settings_changed
 
         post_save.connect(shop_settings_changed, sender=ShopSettings, dispatch_uid="core.shop_settings_saved")
-        post_delete.connect(shop_settings_changed, sender=ShopSettings, dispatch_uid="core.shop_settings_gone")
+        post_delete.connect(shop_settings_changed, sender=ShopSettings, dispatch_uid="core.shop_settings_del")
