@@ -12,5 +12,8 @@ class CoreConfig(AppConfig):
         from lojista.core.models import ShopSettings
         from lojista.core.receivers import shop_settings_changed
 
-        post_save.connect(shop_settings_changed, sender=ShopSettings, dispatch_uid="core.shop_settings_saved")
-        post_delete.connect(shop_settings_changed, sender=ShopSettings, dispatch_uid="core.shop_settings_del")
+        # The cached settings (core.selectors) are forgotten whenever the row changes.
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                shop_settings_changed, sender=ShopSettings, dispatch_uid=f"core.shop_settings_{name}"
+            )
