@@ -1,5 +1,6 @@
-"""The shop's email settings and the templates merchants edit: saving
-them, going back to the shipped template, and trying one out (a test send)."""
+"""The shop's email settings (with the shop's own settings, on the back
+office's shop page) and the templates merchants edit: saving them, going
+back to the shipped template, and trying one out (a test send)."""
 
 import uuid
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lojista.core.errors import InvalidInput
 from lojista.core.i18n import language_codes
+from lojista.core.services import shop_settings_update
 from lojista.core.validation import check_http_url
 from lojista.customers.models import User
 from lojista.notifications import kinds
@@ -105,6 +107,39 @@ def notification_settings_update(
         setattr(row, field, value)
     row.save()
     return row
+
+
+@transaction.atomic
+def shop_profile_update(
+    *,
+    name: str,
+    details: str,
+    language: str,
+    checkout_hold_minutes: int | None,
+    invoice_footer: str,
+    sender_name: str,
+    sender_email: str,
+    logo_url: str,
+) -> None:
+    """The shop's settings (core.services.shop_settings_update) and its
+    emails' sender, saved together or not at all; every refused field named."""
+    problems: dict[str, list[str]] = {}
+    try:
+        shop_settings_update(
+            name=name,
+            details=details,
+            language=language,
+            checkout_hold_minutes=checkout_hold_minutes,
+            invoice_footer=invoice_footer,
+        )
+    except InvalidInput as exc:
+        problems.update(exc.details["fields"])
+    try:
+        notification_settings_update(sender_name=sender_name, sender_email=sender_email, logo_url=logo_url)
+    except InvalidInput as exc:
+        problems.update(exc.details["fields"])
+    if problems:
+        raise InvalidInput(details={"fields": problems})
 
 
 @transaction.atomic
