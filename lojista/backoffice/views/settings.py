@@ -99,8 +99,8 @@ def shop(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @owner_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    current = NotificationSettings.load().order_notification_emails
-    form = NotificationListForm(request.POST or None, initial={"order_notification_emails": "\n".join(current)})
+    current = "\n".join(NotificationSettings.load().order_notification_emails)
+    form = NotificationListForm(request.POST or None, initial={"order_notification_emails": current})
     if request.method == "POST" and form.is_valid():
         try:
             notification_settings_update(order_notification_emails=form.addresses())
@@ -135,9 +135,8 @@ def payments(request: HttpRequest) -> HttpResponse:
     form = PaymentsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            notification_settings_update(
-                payment_instructions=form.cleaned_data["payment_instructions"], translations=form.translations()
-            )
+            instructions = form.cleaned_data["payment_instructions"]
+            notification_settings_update(payment_instructions=instructions, translations=form.translations())
         except InvalidInput as exc:
             _refused(form, exc)
         else:
