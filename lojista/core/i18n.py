@@ -4,9 +4,9 @@ The shop's language is the one the merchant reads: the emails to the shop,
 the back office, a request that names no language we speak, and the fallback
 of every per-language text the merchant types. The owner chooses it in the
 back office (``ShopSettings.language``); until then it is ``SHOP_LANGUAGE``
-(Django's ``LANGUAGE_CODE``). The customer's language is
-their request's (``Accept-Language``) or their order's. ``localized`` picks a
-merchant's text in a language from ``{language: text}`` translations.
+(Django's ``LANGUAGE_CODE``). The customer's language is their request's
+(``Accept-Language``) or their order's. ``localized`` picks a merchant's text
+in a language from ``{language: text}`` translations.
 """
 
 from collections.abc import Mapping
