@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import translation
 
+from lojista.core.selectors import shop_settings
 from lojista.customers.models import ApiToken, User
 from tests.payments.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
 
@@ -42,6 +43,13 @@ def pytest_collection_modifyitems(config, items):
 def _empty_cache():
     """Rate-limit counters of one test must not count in the next."""
     cache.clear()
+
+
+@pytest.fixture
+def shop_settings_cached(db) -> None:
+    """The shop's settings read once, so they are in the cache (as for every
+    request but the first after the owner saves them): for query budgets."""
+    shop_settings()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lojista.core.models import ShopSettings
+from lojista.core.selectors import shop_name
 from lojista.customers.auth import OWNER_ROLES, has_role
 
 from .middleware import PREFIX
@@ -51,7 +51,7 @@ def backoffice(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "backoffice": {
-            "shop_name": ShopSettings.load().shop_name,
+            "shop_name": shop_name(),
             "nav": _nav(request) if request.user.is_authenticated else [],
             "languages": settings.LANGUAGES,
             "is_owner": has_role(request.user, OWNER_ROLES),

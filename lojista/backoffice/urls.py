@@ -43,6 +43,23 @@ urlpatterns = [
     path("customers/", customers.customers, name="customers"),
     # Settings (owners): shop, notifications, shipping, payments
     path("settings/", settings.settings, name="settings"),
+    path("settings/shop/", settings.shop, name="settings_shop"),
+    path("settings/notifications/", settings.notifications, name="settings_notifications"),
+    path("settings/payments/", settings.payments, name="settings_payments"),
+    path("settings/shipping/", settings.shipping, name="settings_shipping"),
+    path("settings/shipping/zones/new/", settings.shipping_zone_new, name="settings_zone_new"),
+    path("settings/shipping/zones/<int:pk>/", settings.shipping_zone_edit, name="settings_zone_edit"),
+    path(
+        "settings/shipping/zones/<int:zone_pk>/methods/new/",
+        settings.shipping_method_new,
+        name="settings_method_new",
+    ),
+    path("settings/shipping/methods/<int:pk>/", settings.shipping_method_edit, name="settings_method_edit"),
+    path(
+        "settings/shipping/methods/<int:pk>/active/",
+        settings.shipping_method_active,
+        name="settings_method_active",
+    ),
     # Settings (owners): email templates, staff accounts
     # Extensions (owners)
     path("extensions/", extensions.extensions, name="extensions"),

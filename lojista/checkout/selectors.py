@@ -111,3 +111,10 @@ def checkout_for_viewer(*, checkout_id: str | UUID, viewer: User | None) -> Chec
     ):
         raise CheckoutNotFound()
     return checkout
+
+
+def shipping_zones() -> list[ShippingZone]:
+    """Every zone with all its methods, active or not (the back office's
+    shipping settings): zones by name, methods by price."""
+    methods = Prefetch("methods", queryset=ShippingMethod.objects.order_by("price", "name", "pk"))
+    return list(ShippingZone.objects.prefetch_related(methods).order_by("name", "pk"))

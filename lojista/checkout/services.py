@@ -1,5 +1,6 @@
 """Writes of checkout: start one from a cart, hold its stock again before
-payment, and outdate a cart's checkouts when the cart changes.
+payment, and outdate a cart's checkouts when the cart changes; and the
+shipping zones and methods the owner edits (at the end).
 
 ``checkout_start`` cleans and checks what the customer typed (email,
 address, country) itself, so that the API and a web form get the same
@@ -16,14 +17,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,9 +39,12 @@ from lojista.checkout.errors import (
     CheckoutOutdated,
     PaymentInProgress,
 )
-from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod
+from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod, ShippingZone
 from lojista.checkout.selectors import method_serves, shipping_price
+from lojista.core.countries import is_country_code
 from lojista.core.errors import InvalidInput
+from lojista.core.i18n import language_codes
+from lojista.core.selectors import checkout_hold_minutes
 from lojista.customers.models import User
 from lojista.inventory.errors import InsufficientStock
 from lojista.inventory.services import stock_release, stock_reserve
@@ -170,7 +174,7 @@ def _checkout_input_clean(
 
 
 def _hold_until() -> datetime:
-    return timezone.now() + timedelta(minutes=settings.LOJISTA_CHECKOUT_HOLD_MINUTES)
+    return timezone.now() + timedelta(minutes=checkout_hold_minutes())
 
 
 def _active_method(code: str) -> ShippingMethod | None:
@@ -351,9 +355,9 @@ def checkout_release_claim(*, checkout: Checkout, attempt_key: str) -> None:
 
 @transaction.atomic
 def checkout_hold_stock(*, checkout: Checkout, attempt_key: str | None = None) -> None:
-    """Hold the checkout's lines for another LOJISTA_CHECKOUT_HOLD_MINUTES,
-    moving ``expires_at``, and with ``attempt_key`` claim the checkout for
-    that payment attempt in the same transaction. Raises CheckoutCompleted or
+    """Hold the checkout's lines for another checkout_hold_minutes(), moving
+    ``expires_at``, and with ``attempt_key`` claim the checkout for that
+    payment attempt in the same transaction. Raises CheckoutCompleted or
     CheckoutOutdated for a checkout that is no longer open, PaymentInProgress
     while another attempt holds the claim; when the units are short,
     CheckoutExpired if its hold had run out (someone else bought them) or
@@ -406,3 +410,119 @@ def checkouts_outdate(*, cart: Cart) -> int:
         # Keyed by the cart, as Checkout.reservation_key is.
         stock_release(key=f"cart:{cart.pk}")
     return outdated
+
+
+# Shipping zones and methods, as the owner edits them (the back office).
+TRANSLATED_METHOD_FIELDS = ("name", "description")
+
+
+def _max_length(model: type[models.Model], field: str) -> int:
+    return getattr(model._meta.get_field(field), "max_length", None) or 0
+
+
+def _zone_problems(name: str, countries: list[str]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if wrong := _text_problems(name, required=True, max_length=_max_length(ShippingZone, "name")):
+        problems["name"] = wrong
+    unknown = [code for code in countries if not is_country_code(code)]
+    if unknown:
+        message = _("Not a two-letter ISO country code: %(codes)s.") % {"codes": ", ".join(unknown)}
+        problems["countries"] = [message]
+    return problems
+
+
+@transaction.atomic
+def shipping_zone_save(*, zone: ShippingZone | None = None, name: str, countries: list[str]) -> ShippingZone:
+    """Create a zone, or change ``zone``: its name and the countries (ISO
+    3166-1 alpha-2, stored in capitals, each once) its delivery methods serve.
+    A zone of pickup methods only may list none."""
+    name = _text(name)
+    codes = list(dict.fromkeys(_text(code).upper() for code in countries if _text(code)))
+    if problems := _zone_problems(name, codes):
+        raise InvalidInput(details={"fields": problems})
+    zone = zone or ShippingZone()
+    zone.name, zone.countries = name, codes
+    zone.save()
+    return zone
+
+
+def _method_translations(translations: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """The translations as stored: languages the shop speaks, name and
+    description only, empty texts dropped."""
+    stored: dict[str, dict[str, str]] = {}
+    for language, texts in translations.items():
+        if language not in language_codes():
+            message = _("Unknown language: %(language)s.") % {"language": language}
+            raise InvalidInput.field("translations", message)
+        kept = {
+            field: _text(texts.get(field)) for field in TRANSLATED_METHOD_FIELDS if _text(texts.get(field))
+        }
+        if kept:
+            stored[language] = kept
+    return stored
+
+
+def _translation_problems(translations: dict[str, dict[str, str]]) -> dict[str, list[str]]:
+    """Each translated text checked against its field's length, named
+    ``translations.<language>.<field>``."""
+    problems: dict[str, list[str]] = {}
+    for language, texts in translations.items():
+        for field, text in texts.items():
+            max_length = _max_length(ShippingMethod, field)
+            if wrong := _text_problems(text, required=False, max_length=max_length):
+                problems[f"translations.{language}.{field}"] = wrong
+    return problems
+
+
+def _money_problems(method: ShippingMethod) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if method.price is not None and method.price < 0:
+        problems["price"] = [_("Enter zero or more.")]
+    if method.free_above is not None and method.free_above < 0:
+        problems["free_above"] = [_("Enter zero or more.")]
+    return problems
+
+
+@transaction.atomic
+def shipping_method_save(
+    *,
+    method: ShippingMethod | None = None,
+    zone: ShippingZone,
+    code: str,
+    name: str,
+    description: str = "",
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+    kind: str = ShippingMethod.Kind.DELIVERY,
+    price: Decimal,
+    free_above: Decimal | None = None,
+    is_active: bool = True,
+    pickup_location: str = "",
+    pickup_details: str = "",
+) -> ShippingMethod:
+    """Create a method in ``zone``, or change ``method``. The model's own
+    rules (a unique slug code, lengths, a pickup method's location) and the
+    prices are checked, each problem named by its field."""
+    method = method or ShippingMethod()
+    method.zone = zone
+    method.code, method.name, method.description = _text(code), _text(name), _text(description)
+    method.translations = _method_translations(translations or {})
+    method.kind, method.price, method.free_above, method.is_active = kind, price, free_above, is_active
+    method.pickup_location, method.pickup_details = _text(pickup_location), _text(pickup_details)
+    problems = {**_money_problems(method), **_translation_problems(method.translations)}
+    try:
+        method.full_clean(exclude=["zone"], validate_constraints=False)
+    except ValidationError as exc:
+        problems = {**exc.message_dict, **problems}
+    if problems:
+        raise InvalidInput(details={"fields": problems})
+    method.save()
+    return method
+
+
+@transaction.atomic
+def shipping_method_set_active(*, method: ShippingMethod, is_active: bool) -> ShippingMethod:
+    """Offer ``method`` at checkout again, or stop offering it (deactivated,
+    never deleted: past checkouts and orders name it)."""
+    method.is_active = is_active
+    method.save(update_fields=["is_active"])
+    return method

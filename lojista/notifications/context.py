@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
+from lojista.core.selectors import shop_name
 from lojista.notifications.headers import usable_address
 from lojista.notifications.kinds import EmailKind, EmailRef
 from lojista.notifications.models import NotificationSettings
@@ -20,7 +21,7 @@ from lojista.notifications.models import NotificationSettings
 
 def shop_context(shop: NotificationSettings) -> dict[str, Any]:
     return {
-        "name": settings.LOJISTA_SHOP_NAME,
+        "name": shop_name(),
         "logo_url": shop.logo_url,
         "email": sender_address(shop),
         "url": settings.LOJISTA_SITE_URL,

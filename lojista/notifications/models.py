@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lojista.core.selectors import shop_name
+
 # An email kind's key (kinds.py registry): any registered kind, so no choices here.
 KIND_LENGTH = 50
 
@@ -105,7 +107,7 @@ class NotificationSettings(models.Model):
 
     @property
     def from_name(self) -> str:
-        return self.sender_name or settings.LOJISTA_SHOP_NAME
+        return self.sender_name or shop_name()
 
 
 class EmailTemplate(models.Model):

@@ -10,7 +10,9 @@ from lojista.inventory.models import Stock
 from tests.carts.helpers import MY_CART, add, get_cart
 from tests.catalog.factories import hold, make_product, make_variant
 
-pytestmark = pytest.mark.django_db
+# The shop settings are cached (core.selectors): every request but the first
+# after a change finds them there, so budgets are counted with them cached.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shop_settings_cached")]
 
 # The cart, its lines, their variants with product and availability, the
 # customer's token when a bearer is sent, and the seen-prices update.

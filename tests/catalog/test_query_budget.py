@@ -6,7 +6,9 @@ from lojista.catalog.models import Product, Variant
 from lojista.inventory.models import Stock
 from tests.catalog.factories import hold
 
-pytestmark = pytest.mark.django_db
+# The shop settings are cached (core.selectors): every request but the first
+# after a change finds them there, so budgets are counted with them cached.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shop_settings_cached")]
 
 QUERY_BUDGET = 2  # the products, then their published variants with availability
 

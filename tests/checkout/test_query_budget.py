@@ -9,7 +9,9 @@ from lojista.catalog.models import Product, Variant
 from lojista.inventory.models import Stock
 from tests.checkout.helpers import CHECKOUTS, cart_with, start
 
-pytestmark = pytest.mark.django_db
+# The shop settings are cached (core.selectors): every request but the first
+# after a change finds them there, so budgets are counted with them cached.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shop_settings_cached")]
 
 # The cart, the shipping method, the cart lock, its lines and their variants,
 # outdating earlier checkouts, the checkout and its lines, the stock hold

@@ -23,12 +23,14 @@ def test_a_language_the_shop_does_not_speak_stops_the_start():
         settings_of(production_env(SHOP_LANGUAGE="fr"))
 
 
+@pytest.mark.django_db
 def test_shop_language_is_the_language_code(settings):
     assert shop_language() == "en"
     settings.LANGUAGE_CODE = "pt-br"
     assert shop_language() == "pt-br"
 
 
+@pytest.mark.django_db
 def test_a_merchant_text_falls_back_to_the_shop_language(settings):
     translations = {"pt-br": "Pague por Pix", "en": ""}
     assert localized("Pay by bank transfer", translations, "pt-BR") == "Pague por Pix"

@@ -38,6 +38,8 @@ def test_healthz_is_503_when_the_database_cannot_be_reached():
     assert json.loads(body) == {"status": "unavailable"}
 
 
+# A request naming no language reads the shop's (cached) language.
+@pytest.mark.django_db
 def test_openapi_document_and_docs_are_served(api):
     response = api.get("/api/v1/openapi.json")
     assert response.status_code == 200
@@ -91,6 +93,7 @@ def test_secret_key_is_required_when_debug_is_off():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.django_db
 def test_the_home_page_leads_to_the_api_documentation(api):
     response = api.get("/")
     assert response.status_code == 302

@@ -27,6 +27,8 @@ DECIDED = {
     "SITE_URL",
     "TEST_GATEWAY_ENABLED",
     "ALLOW_TEST_GATEWAY_IN_PRODUCTION",
+    # Set by the browser tests' conftest for the whole run: check --deploy refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 

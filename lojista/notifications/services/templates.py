@@ -1,13 +1,17 @@
-"""The shop's email settings and the templates merchants edit: saving
-them, going back to the shipped template, and trying one out (a test send)."""
+"""The shop's email settings (with the shop's own settings, on the back
+office's shop page) and the templates merchants edit: saving them, going
+back to the shipped template, and trying one out (a test send)."""
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lojista.core.errors import InvalidInput
 from lojista.core.i18n import language_codes
+from lojista.core.services import shop_settings_update
 from lojista.core.validation import check_http_url
 from lojista.customers.models import User
 from lojista.notifications import kinds
@@ -48,17 +52,7 @@ def _translations(translations: dict[str, dict[str, str]]) -> dict[str, dict[str
     return stored
 
 
-@transaction.atomic
-def notification_settings_update(
-    *,
-    sender_name: str,
-    sender_email: str,
-    logo_url: str,
-    order_notification_emails: list[str],
-    payment_instructions: str,
-    translations: dict[str, dict[str, str]] | None = None,
-) -> NotificationSettings:
-    """Save the shop's email settings; an invalid address is refused, named."""
+def _notification_addresses(order_notification_emails: list[str]) -> list[str]:
     addresses = list(
         dict.fromkeys(address.strip() for address in order_notification_emails if address.strip())
     )
@@ -66,24 +60,86 @@ def notification_settings_update(
         message = _("At most %(count)d addresses.") % {"count": MAX_NOTIFICATION_ADDRESSES}
         raise InvalidInput.field("order_notification_emails", message)
     _check_addresses("order_notification_emails", addresses)
-    sender_name, sender_email = sender_name.strip(), sender_email.strip()
+    return addresses
+
+
+def _sender_email(sender_email: str) -> str:
+    sender_email = sender_email.strip()
     if sender_email:
         _check_addresses("sender_email", [sender_email])
+    return sender_email
+
+
+def _sender_name(sender_name: str) -> str:
+    sender_name = sender_name.strip()
     check_one_line("sender_name", sender_name)
+    return sender_name
+
+
+def _logo_url(logo_url: str) -> str:
     _check_url("logo_url", logo_url)
-    kept = {} if translations is None else {"translations": _translations(translations)}
-    row, _created = NotificationSettings.objects.update_or_create(
-        pk=1,
-        defaults={
-            "sender_name": sender_name,
-            "sender_email": sender_email,
-            "logo_url": logo_url,
-            "order_notification_emails": addresses,
-            "payment_instructions": payment_instructions,
-            **kept,
-        },
-    )
+    return logo_url
+
+
+@transaction.atomic
+def notification_settings_update(
+    *,
+    sender_name: str | None = None,
+    sender_email: str | None = None,
+    logo_url: str | None = None,
+    order_notification_emails: list[str] | None = None,
+    payment_instructions: str | None = None,
+    translations: dict[str, dict[str, str]] | None = None,
+) -> NotificationSettings:
+    """Save the shop's email settings; an invalid address is refused, named.
+    A field left None keeps its value (each back-office page saves its own)."""
+    cleaners: dict[str, tuple[Any, Callable[[Any], Any]]] = {
+        "sender_name": (sender_name, _sender_name),
+        "sender_email": (sender_email, _sender_email),
+        "logo_url": (logo_url, _logo_url),
+        "order_notification_emails": (order_notification_emails, _notification_addresses),
+        "payment_instructions": (payment_instructions, str),
+        "translations": (translations, _translations),
+    }
+    changes = {field: clean(value) for field, (value, clean) in cleaners.items() if value is not None}
+    row, _created = NotificationSettings.objects.select_for_update().get_or_create(pk=1)
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.save()
     return row
+
+
+@transaction.atomic
+def shop_profile_update(
+    *,
+    name: str,
+    details: str,
+    language: str,
+    checkout_hold_minutes: int | None,
+    invoice_footer: str,
+    sender_name: str,
+    sender_email: str,
+    logo_url: str,
+) -> None:
+    """The shop's settings (core.services.shop_settings_update) and its
+    emails' sender, saved together or not at all; every refused field named."""
+    problems: dict[str, list[str]] = {}
+    try:
+        shop_settings_update(
+            name=name,
+            details=details,
+            language=language,
+            checkout_hold_minutes=checkout_hold_minutes,
+            invoice_footer=invoice_footer,
+        )
+    except InvalidInput as exc:
+        problems.update(exc.details["fields"])
+    try:
+        notification_settings_update(sender_name=sender_name, sender_email=sender_email, logo_url=logo_url)
+    except InvalidInput as exc:
+        problems.update(exc.details["fields"])
+    if problems:
+        raise InvalidInput(details={"fields": problems})
 
 
 @transaction.atomic

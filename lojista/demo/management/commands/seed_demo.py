@@ -9,7 +9,6 @@ import os
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -125,10 +124,9 @@ def seed_notifications() -> None:
     emails of an order; settings a merchant already saved are left alone."""
     if NotificationSettings.objects.exists():
         return
+    # No sender name: the emails are sent in the shop's name, whatever the
+    # owner renames it to.
     notification_settings_update(
-        sender_name=settings.LOJISTA_SHOP_NAME,
-        sender_email="",
-        logo_url="",
         order_notification_emails=[OWNER_EMAIL],
         payment_instructions=DEMO_PAYMENT_INSTRUCTIONS,
     )

@@ -1,0 +1,40 @@
+"""Reads of the core: the shop's settings as the rest of the code uses them.
+
+The settings row is read on nearly every email, checkout and back-office
+page, so it is kept in Django's cache (``CACHE_URL``) and forgotten whenever
+the row is saved (``receivers.py``). A blank field falls back to the
+deployment's setting: SHOP_NAME, SHOP_LANGUAGE, CHECKOUT_HOLD_MINUTES.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+
+from lojista.core.models import ShopSettings
+
+CACHE_KEY = "lojista:shop-settings"
+# A worker that missed an invalidation (a per-process cache in a deployment
+# with several workers) sees a change after this long at most.
+CACHE_SECONDS = 300
+
+
+def shop_settings() -> ShopSettings:
+    """The shop's settings row (unsaved defaults until the owner saves it)."""
+    row = cache.get(CACHE_KEY)
+    if not isinstance(row, ShopSettings):
+        row = ShopSettings.load()
+        cache.set(CACHE_KEY, row, CACHE_SECONDS)
+    return row
+
+
+def forget_shop_settings() -> None:
+    cache.delete(CACHE_KEY)
+
+
+def shop_name() -> str:
+    return shop_settings().shop_name
+
+
+def checkout_hold_minutes() -> int:
+    """How long a checkout holds its stock: the owner's choice, else CHECKOUT_HOLD_MINUTES."""
+    saved = shop_settings().checkout_hold_minutes
+    return saved if saved is not None else settings.LOJISTA_CHECKOUT_HOLD_MINUTES
