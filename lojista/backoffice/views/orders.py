@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -109,7 +110,7 @@ def _ticked(bulk_form: BulkChangeForm) -> set[int]:
     """The numbers ticked on an invalid bulk form, to tick them again."""
     if not bulk_form.is_bound:
         return set()
-    return {int(value) for value in bulk_form.data.getlist("numbers") if value.isdigit()}
+    return {int(value) for value in bulk_form["numbers"].value() or [] if str(value).isdigit()}
 
 
 @require_GET
@@ -193,7 +194,7 @@ def orders_bulk(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_required
-def orders_export(request: HttpRequest) -> HttpResponse:
+def orders_export(request: HttpRequest) -> HttpResponseBase:
     """The CSV of the ticked orders (``numbers``, posted from the list's
     form, or repeated in the query string), else of every order of the
     query string's tab and filters; streamed, one row per order line."""
@@ -201,7 +202,7 @@ def orders_export(request: HttpRequest) -> HttpResponse:
     filters = OrderFilterForm(request.GET)
     if not (ticked.is_valid() and filters.is_valid()):
         for error in [*ticked.errors.values(), *filters.errors.values()]:
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(message) for message in error))
         return redirect(f"{reverse(LIST)}?{request.GET.urlencode()}")
     numbers = ticked.cleaned_data["numbers"]
     if numbers:
