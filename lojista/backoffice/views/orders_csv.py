@@ -80,13 +80,11 @@ def _line_cells(line: OrderLine | None) -> list[Any]:
     return [line.product_name, line.variant_name, line.sku, line.unit_price, line.quantity, line.line_total]
 
 
-def _rows(orders: Iterable[Order]) -> Iterator[list[Any]]:
-    yield list(COLUMNS)
-    for order in orders:
-        cells = _order_cells(order)
-        # An order always has lines; one without would still get its row.
-        for line in order.lines.all() or [None]:
-            yield cells + _line_cells(line)
+def _order_rows(order: Order) -> Iterator[list[Any]]:
+    cells = _order_cells(order)
+    # An order always has lines; one without would still get its row.
+    for line in order.lines.all() or [None]:
+        yield cells + _line_cells(line)
 
 
 class _Echo:
@@ -97,9 +95,10 @@ class _Echo:
 
 
 def csv_rows(orders: Iterable[Order]) -> Iterator[bytes]:
-    """The CSV of ``orders`` (each with its lines prefetched), row by row,
-    UTF-8 with a byte order mark."""
+    """The CSV of ``orders`` (each with its lines prefetched), UTF-8 with a
+    byte order mark: the header, then one chunk per order (its lines' rows)."""
     writer = csv.writer(_Echo())
-    yield BOM.encode()
-    for row in _rows(orders):
-        yield writer.writerow([neutralised(cell) for cell in row]).encode()
+    yield (BOM + writer.writerow(COLUMNS)).encode()
+    for order in orders:
+        rows = (writer.writerow([neutralised(cell) for cell in row]) for row in _order_rows(order))
+        yield "".join(rows).encode()
