@@ -4,11 +4,14 @@ streamed, one row per order line, UTF-8 with a BOM, formulas neutralised."""
 import csv
 import io
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from lojista.backoffice.views.orders_csv import COLUMNS
 from lojista.orders.models import Order
 from lojista.orders.services import order_place, order_transition
 from lojista.orders.statuses import TABS, OrderTab
@@ -150,3 +153,10 @@ def test_the_list_form_posts_ticks_to_the_export_with_its_filters(staff_client):
     page = staff_client.get("/backoffice/orders/", {"tab": "all", "q": "ana"}).content.decode()
 
     assert 'formaction="/backoffice/orders/export.csv?tab=all&amp;q=ana"' in page
+
+
+def test_every_column_is_documented_for_merchants():
+    doc = (Path(settings.BASE_DIR) / "docs" / "backoffice.md").read_text()
+    orders_section = doc.split("## Orders", 1)[1]
+
+    assert [column for column in COLUMNS if f"`{column}`" not in orders_section] == []
