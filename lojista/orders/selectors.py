@@ -171,17 +171,35 @@ def order_tab_counts(
     created_to: date | None = None,
     payment_status: str | None = None,
     q: str = "",
+    cap: int | None = None,
 ) -> dict[str, int]:
     """How many orders each back-office tab (statuses.TABS) holds under the
-    same filters as the list: one GROUP BY status, summed per tab."""
+    same filters as the list: one GROUP BY status, summed per tab.
+
+    With ``cap``, each tab is counted on its own and the count stops past
+    ``cap`` orders (``cap + 1`` then means "more than cap"): a few thousand
+    index entries per tab on a shop of a million orders, where the GROUP BY
+    reads every order on each page view. A search (``q``) reads every order
+    anyway, so it is always counted in one pass, exactly."""
     orders = staff_orders(
         created_from=created_from, created_to=created_to, payment_status=payment_status, q=q
     )
+    if cap is not None and not q:
+        return {
+            tab: _count_up_to(orders if statuses is None else orders.filter(status__in=sorted(statuses)), cap)
+            for tab, statuses in TABS.items()
+        }
     by_status = dict(orders.order_by().values_list("status").annotate(count=Count("pk")))
     return {
         tab: sum(count for status, count in by_status.items() if statuses is None or status in statuses)
         for tab, statuses in TABS.items()
     }
+
+
+def _count_up_to(orders: QuerySet[Order], cap: int) -> int:
+    """COUNT over at most ``cap + 1`` rows (a LIMIT in a subquery), in no
+    particular order, so the database picks the cheapest index."""
+    return orders.order_by().values("pk")[: cap + 1].count()
 
 
 class Audience(StrEnum):

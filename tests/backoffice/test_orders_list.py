@@ -144,8 +144,8 @@ def test_keyset_pages_walk_every_order_once(staff_client, staff):
 def test_the_query_count_does_not_grow_with_the_orders(staff_client, django_assert_max_num_queries):
     for _ in range(3):
         placed_order()
-    # Session, user, the page of orders with their customers, the tab counts, the shop settings.
-    with django_assert_max_num_queries(5) as few:
+    # Session, user, the page of orders with their customers, a count per tab, the shop settings.
+    with django_assert_max_num_queries(8) as few:
         assert len(listed(staff_client.get(LIST))) == 3
 
     for _ in range(27):
@@ -163,3 +163,12 @@ def test_the_page_escapes_what_customers_typed(staff_client):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_tab_past_the_cap_says_so_rather_than_count_every_order(staff_client, shop, monkeypatch):
+    monkeypatch.setattr("lojista.backoffice.views.orders.TAB_COUNT_CAP", 2)
+
+    page = staff_client.get(LIST).content.decode()
+
+    assert re.search(r'tab=pending"[^>]*>Pending <span class="count">2\+</span>', page)
+    assert re.search(r'tab=closed"[^>]*>Closed <span class="count">1</span>', page)

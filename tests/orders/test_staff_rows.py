@@ -4,8 +4,8 @@ without details, ticked numbers, orders streamed with their lines."""
 import pytest
 
 from lojista.orders.models import Order
-from lojista.orders.selectors import orders_with_lines, staff_order_rows, staff_orders
-from lojista.orders.services import order_place
+from lojista.orders.selectors import order_tab_counts, orders_with_lines, staff_order_rows, staff_orders
+from lojista.orders.services import order_place, order_transition
 from tests.orders.factories import checkout_for, payment_for, placed_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,14 @@ def test_orders_stream_with_their_lines_a_chunk_at_a_time(django_assert_num_quer
     assert streamed == [
         (number, [1, 2, 3]) for number in Order.objects.order_by("-number").values_list("number", flat=True)
     ]
+
+
+def test_capped_tab_counts_stop_past_the_cap_except_for_a_search(staff):
+    orders = [placed_order(email=f"buyer{i}@example.com") for i in range(5)]
+    for order in orders[:3]:
+        order_transition(order=order, to="cancelled", actor=staff, reason="other", refund=False)
+
+    assert order_tab_counts(cap=2) == {"pending": 2, "closed": 0, "cancelled": 3, "all": 3}
+    assert order_tab_counts(cap=10) == {"pending": 2, "closed": 0, "cancelled": 3, "all": 5}
+    assert order_tab_counts(cap=2, q="example.com") == {"pending": 2, "closed": 0, "cancelled": 3, "all": 5}
+    assert order_tab_counts(cap=2, payment_status="refunded") == order_tab_counts(payment_status="refunded")

@@ -16,6 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,6 +34,9 @@ from ..order_forms import BulkAction, BulkChangeForm, ExportForm, OrderFilterFor
 from .orders_csv import csv_rows
 
 PAGE_SIZE = 25
+# A tab holding more orders says "10,000+": counting further would read
+# every order of a large shop on each view of the list (order_tab_counts).
+TAB_COUNT_CAP = 10_000
 LIST = "backoffice:orders"
 
 
@@ -40,7 +44,7 @@ LIST = "backoffice:orders"
 class TabLink:
     value: str
     label: Any
-    count: int | None
+    count: str | None
     url: str
     current: bool
 
@@ -55,13 +59,19 @@ def _query(params: QueryDict, **changes: str | None) -> str:
     return query.urlencode()
 
 
+def _count_text(count: int) -> str:
+    if count > TAB_COUNT_CAP:
+        return _("%(count)s+") % {"count": number_format(TAB_COUNT_CAP, force_grouping=True)}
+    return number_format(count, force_grouping=True)
+
+
 def _tabs(params: QueryDict, current: str, counts: dict[str, int] | None) -> list[TabLink]:
     base = reverse(LIST)
     return [
         TabLink(
             value=tab.value,
             label=tab.label,
-            count=counts[tab] if counts is not None else None,
+            count=_count_text(counts[tab]) if counts is not None else None,
             url=f"{base}?{_query(params, tab=tab.value, cursor=None)}",
             current=tab == current,
         )
@@ -90,7 +100,7 @@ def _list_context(params: QueryDict, bulk_form: BulkChangeForm) -> tuple[dict[st
             form.add_error(None, _("This page link is not valid. Start again from the first page."))
         else:
             orders, next_cursor = page.items, page.next_cursor
-            counts = selectors.order_tab_counts(**filters)
+            counts = selectors.order_tab_counts(**filters, cap=TAB_COUNT_CAP)
     tab = form.chosen_tab if not form.has_error("tab") else OrderTab.PENDING
     context = {
         "form": form,
