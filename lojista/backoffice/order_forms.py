@@ -89,6 +89,27 @@ class OrderNumbersField(forms.Field):
         return list(dict.fromkeys(numbers))
 
 
+class SeenStatusesField(forms.Field):
+    """The status each listed order had when the list was shown, from
+    hidden ``seen`` inputs ("1001:pending"), so a bulk change refuses an
+    order moved meanwhile (orders_bulk_transition's ``seen``)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "invalid": _("The page is not valid any more. Load the list again."),
+    }
+
+    def to_python(self, value: Any) -> dict[int, str]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        seen = {}
+        for raw in values:
+            number, _colon, status = str(raw).partition(":")
+            if not number.isdigit() or not 1 <= int(number) <= MAX_NUMBER or status not in OrderStatus.values:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            seen[int(number)] = status
+        return seen
+
+
 class BulkAction:
     """What the list's action select may ask for: a status move (the moves
     statuses.TRANSITIONS allows some order) or marking offline payments paid."""
@@ -104,6 +125,7 @@ class BulkAction:
 
 class BulkChangeForm(forms.Form):
     numbers = OrderNumbersField(required=False)
+    seen = SeenStatusesField(required=False)
     action = forms.ChoiceField(label=_("Action"), choices=[("", _("Choose an action…")), *BulkAction.CHOICES])
     reason = forms.ChoiceField(
         label=_("Reason for cancelling"),

@@ -64,3 +64,18 @@ class MarkPaidNotAllowed(Conflict):
 
     code = "mark_paid_not_allowed"
     default_message = _("Only an order awaiting an offline payment can be marked as paid.")
+
+
+class OrderChanged(Conflict):
+    """The order's status is no longer the one the staff member saw (the
+    list they ticked it on): someone moved it meanwhile, and a change made
+    from a page that no longer holds would overwrite theirs unseen.
+    ``details.status`` is the status now."""
+
+    code = "order_changed"
+
+    def __init__(self, *, status: str):
+        message = _("This order changed meanwhile: it is now %(status)s. Look at it again first.") % {
+            "status": status_label(status).lower()
+        }
+        super().__init__(message, details={"status": status})

@@ -33,6 +33,7 @@ from lojista.orders.errors import (
     ManualRefundNotAllowed,
     MarkPaidNotAllowed,
     OrderAlreadyPaid,
+    OrderChanged,
     OrderNotFound,
     PaymentNotAccepted,
     RefundNotRetryable,
@@ -411,27 +412,44 @@ def orders_bulk_transition(
     restock: bool = True,
     notify: bool = True,
     refund: bool = True,
+    seen: Mapping[int, str] | None = None,
 ) -> list[BulkResult]:
     """Move each order of ``numbers`` to ``to``, each in its own transaction
     (deliberately not one: an order that may not move must not hold back the
     others). Returns one result per distinct number, in the order given.
-    A missing or unknown cancellation reason refuses the whole batch."""
+    A missing or unknown cancellation reason refuses the whole batch.
+
+    ``seen`` maps order numbers to the status the staff member saw them in
+    (the list they ticked them on): an order in another status now is
+    refused with OrderChanged rather than moved from a status nobody looked
+    at (a processed order cancelled from a list that showed it pending)."""
     _check_reason(reason, to)
 
     def move(order: Order) -> BulkResult:
-        order = order_transition(
-            order=order,
-            to=to,
-            actor=actor,
-            note=note,
-            reason=reason,
-            restock=restock,
-            notify=notify,
-            refund=refund,
-        )
+        with transaction.atomic():
+            if seen and order.number in seen:
+                _check_unchanged(order, seen[order.number])
+            order = order_transition(
+                order=order,
+                to=to,
+                actor=actor,
+                note=note,
+                reason=reason,
+                restock=restock,
+                notify=notify,
+                refund=refund,
+            )
         return BulkResult(number=order.number, ok=True, status=order.status)
 
     return _each_order(numbers, move)
+
+
+def _check_unchanged(order: Order, seen_status: str) -> None:
+    """Lock ``order`` (the move that follows takes the same lock) and check
+    its status is still ``seen_status``."""
+    status = Order.objects.select_for_update().values_list("status", flat=True).get(pk=order.pk)
+    if status != seen_status:
+        raise OrderChanged(status=status)
 
 
 def _each_order(numbers: list[int], act: Callable[[Order], BulkResult]) -> list[BulkResult]:

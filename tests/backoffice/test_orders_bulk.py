@@ -207,3 +207,38 @@ def test_the_list_offers_only_the_moves_the_table_allows(staff_client):
     assert '<option value="pending">' not in page
     assert '<option value="returned_goods">Returned goods</option>' in page
     assert 'data-select-all="numbers"' in page
+
+
+def test_an_order_moved_since_the_list_was_shown_is_refused(staff_client, staff):
+    seen_pending = placed_order()
+    page = staff_client.get("/backoffice/orders/").content.decode()
+    assert f'name="seen" value="{seen_pending.number}:pending"' in page
+    order_transition(order=seen_pending, to="processed", actor=staff)  # a colleague, meanwhile
+
+    response = staff_client.post(
+        BULK,
+        {
+            "numbers": [seen_pending.number],
+            "seen": [f"{seen_pending.number}:pending"],
+            "action": "cancelled",
+            "reason": "other",
+        },
+    )
+
+    assert texts(response) == [
+        f"Not changed: #{seen_pending.number}. "
+        "This order changed meanwhile: it is now processed. Look at it again first."
+    ]
+    assert status_of(seen_pending) == "processed"
+
+
+def test_a_tampered_seen_status_is_an_error(staff_client):
+    order = placed_order()
+
+    response = staff_client.post(
+        BULK, {"numbers": [order.number], "seen": [f"{order.number}:lost"], "action": "processed"}
+    )
+
+    assert response.status_code == 400
+    assert "The page is not valid any more." in response.content.decode()
+    assert status_of(order) == "pending"

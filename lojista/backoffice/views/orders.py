@@ -178,6 +178,7 @@ def _apply(form: BulkChangeForm, actor: User) -> list[BulkResult]:
         restock=data["restock"],
         refund=data["refund"],
         notify=data["notify"],
+        seen=data["seen"],
     )
 
 
