@@ -42,7 +42,6 @@ LIST = "backoffice:orders"
 
 @dataclass(frozen=True)
 class TabLink:
-    value: str
     label: Any
     count: str | None
     url: str
@@ -69,7 +68,6 @@ def _tabs(params: QueryDict, current: str, counts: dict[str, int] | None) -> lis
     base = reverse(LIST)
     return [
         TabLink(
-            value=tab.value,
             label=tab.label,
             count=_count_text(counts[tab]) if counts is not None else None,
             url=f"{base}?{_query(params, tab=tab.value, cursor=None)}",
@@ -110,8 +108,9 @@ def _list_context(params: QueryDict, bulk_form: BulkChangeForm) -> tuple[dict[st
         "tabs": _tabs(params, tab, counts),
         "current_tab": tab,
         "query": params.urlencode(),
-        "next_url": f"?{_query(params, cursor=next_cursor)}" if next_cursor else None,
-        "first_url": f"?{_query(params, cursor=None)}" if params.get("cursor") else None,
+        # Whole paths: the bulk view shows this page at its own URL.
+        "next_url": f"{reverse(LIST)}?{_query(params, cursor=next_cursor)}" if next_cursor else None,
+        "first_url": f"{reverse(LIST)}?{_query(params, cursor=None)}" if params.get("cursor") else None,
     }
     return context, 200 if form.is_valid() else 400
 
