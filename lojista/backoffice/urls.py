@@ -17,6 +17,8 @@ urlpatterns = [
     path("language/", auth.language, name="language"),
     # Orders: the list, bulk changes, export
     path("orders/", orders.orders, name="orders"),
+    path("orders/bulk/", orders.orders_bulk, name="orders_bulk"),
+    path("orders/export.csv", orders.orders_export, name="orders_export"),
     # Order page, invoice
     path("orders/<int:number>/", order.order, name="order"),
     path("orders/<int:number>/invoice/", order.invoice, name="order_invoice"),

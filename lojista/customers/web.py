@@ -15,7 +15,8 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from lojista.core.errors import NotAuthenticated
 from lojista.core.http import client_address
@@ -24,7 +25,8 @@ from lojista.customers.auth import OWNER_ROLES, STAFF_ROLES, has_role
 from lojista.customers.models import User
 from lojista.customers.services import login_credentials_check, password_change
 
-View = Callable[..., HttpResponse]
+# Any response, streamed ones (a CSV export) included.
+View = Callable[..., HttpResponseBase]
 
 
 def session_login(
@@ -70,7 +72,7 @@ def session_password_change(request: HttpRequest, *, current_password: str, new_
 def _role_required(roles: Collection[str], view: View | None, login_url: str | None) -> Any:
     def decorate(view: View) -> View:
         @functools.wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(
                     request.get_full_path(), login_url or settings.LOJISTA_STAFF_LOGIN_URL

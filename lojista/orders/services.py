@@ -424,11 +424,17 @@ def orders_bulk_transition(
     restock: bool = True,
     notify: bool = True,
     refund: bool = True,
+    seen: Mapping[int, str] | None = None,
 ) -> list[BulkResult]:
     """Move each order of ``numbers`` to ``to``, each in its own transaction
     (deliberately not one: an order that may not move must not hold back the
     others). Returns one result per distinct number, in the order given.
-    A missing or unknown cancellation reason refuses the whole batch."""
+    A missing or unknown cancellation reason refuses the whole batch.
+
+    ``seen`` maps order numbers to the status the staff member saw them in
+    (the list they ticked them on): an order in another status now is
+    refused with OrderChanged rather than moved from a status nobody looked
+    at (a processed order cancelled from a list that showed it pending)."""
     _check_reason(reason, to)
 
     def move(order: Order) -> BulkResult:
@@ -441,6 +447,7 @@ def orders_bulk_transition(
             restock=restock,
             notify=notify,
             refund=refund,
+            expected_status=(seen or {}).get(order.number),
         )
         return BulkResult(number=order.number, ok=True, status=order.status)
 

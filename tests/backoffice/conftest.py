@@ -24,3 +24,9 @@ def customer_client(customer) -> Client:
     client = Client()
     client.force_login(customer)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _shop_settings_in_cache(shop_settings_cached):
+    """Every page reads the shop's settings, from the cache but for the first
+    request after a save: query budgets count pages as they are served."""
