@@ -32,7 +32,10 @@ def test_an_order_moved_since_it_was_seen_is_refused_and_left_alone(staff):
     error = results[1].error
     assert isinstance(error, OrderChanged)
     assert (error.code, error.details) == ("order_changed", {"expected": "pending", "status": "processed"})
-    assert str(error.message) == "This order changed since you opened it: it is now Processed. Check and try again."
+    assert (
+        str(error.message)
+        == "This order changed since you opened it: it is now Processed. Check and try again."
+    )
     assert Order.objects.get(pk=moved.pk).status == "processed"
     assert Stock.objects.get(variant_id=moved.lines.get().variant_id).quantity == 3
 
