@@ -46,7 +46,6 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "lojista.customers.admin_apps.AdminConfig",  # django.contrib.admin: owners only, throttled login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -202,7 +201,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Login throttling: LOGIN_MAX_FAILURES failed logins for one email or
 # one client address within LOGIN_FAILURE_WINDOW seconds answers 429.
 # Each attempt is recorded before the password is checked (see docs/security.md);
-# the API's login, the web's session logins and the Django admin's share the count.
+# the API's login and the back office's session logins share the count.
 LOJISTA_LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
 LOJISTA_LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 
@@ -276,7 +275,7 @@ LOJISTA_TOKEN_MAX_PER_USER = env.int("TOKEN_MAX_PER_USER", default=10)
 
 # The largest request body the API reads, in bytes (413 payload_too_large
 # above it). Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) stays the limit of
-# the admin's forms.
+# the back office's forms.
 LOJISTA_API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
 
 # How many reverse proxies in front of the app append to X-Forwarded-For

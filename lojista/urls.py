@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -11,5 +10,4 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("backoffice/", include("lojista.backoffice.urls")),
-    path("admin/", admin.site.urls),
 ]

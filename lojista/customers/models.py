@@ -1,7 +1,7 @@
 """People: customers who buy and staff who run the shop, in one user model.
 
 Staff are users with ``is_staff`` and a ``role`` (owner or staff); owners are
-also Django superusers so that they can open the interim Django admin.
+also Django superusers (every Django permission).
 """
 
 import hashlib

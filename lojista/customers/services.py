@@ -267,7 +267,7 @@ def login_failures_purge() -> int:
 def staff_upsert(*, email: str, password: str, role: str, name: str | None = None) -> tuple[User, bool]:
     """Create the staff member ``email`` or update their role, name and password.
 
-    Owners are also superusers so that they can open the interim Django admin.
+    Owners are also superusers (every Django permission).
     """
     if role not in User.Role.values:
         raise InvalidRole()

@@ -118,7 +118,7 @@ def test_staff_cannot_change_the_shop_settings(api, staff_headers):
 
 @pytest.mark.django_db
 def test_a_staff_flag_without_a_role_is_not_enough(api):
-    """An account made staff by hand (e.g. in the Django admin) without a role
+    """An account made staff by hand (e.g. in a shell) without a role
     gets no back-office access until it is given one."""
     user = User.objects.create_user("half@example.com", "half staff password", is_staff=True)
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
             "--role",
             choices=User.Role.values,
             default=User.Role.STAFF,
-            help="owner (also a Django admin superuser) or staff; default staff.",
+            help="owner (settings, staff accounts; also a Django superuser) or staff; default staff.",
         )
         parser.add_argument("--name", help="The display name; kept as it is when omitted.")
 
