@@ -4,9 +4,11 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from lojista.customers.models import LoginFailure
+from lojista.customers.auth import STAFF_ROLES
+from lojista.customers.models import LoginFailure, User
 
 
 def login_retry_after(*, email: str, client_address: str) -> int:
@@ -28,3 +30,13 @@ def login_retry_after(*, email: str, client_address: str) -> int:
             waits.append((oldest_counted + window - now).total_seconds())
     longest = max(waits, default=0.0)
     return math.ceil(longest) if longest > 0 else 0
+
+
+def staff_members() -> QuerySet[User]:
+    """Every staff account, active or not, owners first, then by name and
+    email. A staff member is ``is_staff`` with a role; a shop has a handful."""
+    return User.objects.filter(is_staff=True, role__in=STAFF_ROLES).order_by("role", "name", "email")
+
+
+def staff_member(*, user_id: int) -> User | None:
+    return staff_members().filter(pk=user_id).first()
