@@ -158,5 +158,7 @@ def queue_staff_invitation_email(
         recipients=[user.email],
         language=language,
         dedupe_key=f"user:{user.pk}:staff_invitation:{uuid.uuid4().hex}",
-        ref=EmailRef(USER, str(user.pk), {"invited_by": (invited_by.name or invited_by.email) if invited_by else ""}),
+        ref=EmailRef(
+            USER, str(user.pk), {"invited_by": (invited_by.name or invited_by.email) if invited_by else ""}
+        ),
     )
