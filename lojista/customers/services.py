@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import InvalidInput
@@ -30,7 +29,7 @@ from lojista.customers.errors import (
     WeakPassword,
 )
 from lojista.customers.models import ApiToken, LoginFailure, User, hash_token
-from lojista.customers.selectors import login_retry_after
+from lojista.customers.selectors import login_retry_after, user_id_of_uid
 from lojista.customers.signals import password_reset_requested, staff_invited
 from lojista.customers.tokens import invitation_token_generator
 
@@ -218,13 +217,7 @@ def password_reset_request(*, email: str, language: str = "") -> None:
 
 
 def _user_of_reset_uid(uid: str) -> User | None:
-    try:
-        pk = int(urlsafe_base64_decode(uid).decode())
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not 0 < pk < 2**63:  # the database's bigint, or PostgreSQL would refuse the query
-        return None
-    return User.objects.select_for_update().filter(pk=pk, is_active=True).first()
+    return User.objects.select_for_update().filter(pk=user_id_of_uid(uid), is_active=True).first()
 
 
 @transaction.atomic
