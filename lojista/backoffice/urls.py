@@ -14,7 +14,9 @@ urlpatterns = [
     path("logout/", auth.logout, name="logout"),
     path("password/", auth.password_change, name="password_change"),
     path("password-reset/", auth.password_reset, name="password_reset"),
-    path("password-reset/<str:uidb64>/<str:token>/", auth.password_reset_confirm, name="password_reset_confirm"),
+    path(
+        "password-reset/<str:uidb64>/<str:token>/", auth.password_reset_confirm, name="password_reset_confirm"
+    ),
     path("invitation/<str:uidb64>/<str:token>/", staff.invitation_accept, name="invitation_accept"),
     path("language/", auth.language, name="language"),
     # Orders: the list, bulk changes, export
@@ -47,7 +49,9 @@ urlpatterns = [
     path("settings/staff/", staff.staff_accounts, name="settings_staff"),
     path("settings/staff/invite/", staff.staff_invite, name="settings_staff_invite"),
     path("settings/staff/<int:user_id>/role/", staff.staff_role, name="settings_staff_role"),
-    path("settings/staff/<int:user_id>/deactivate/", staff.staff_deactivate, name="settings_staff_deactivate"),
+    path(
+        "settings/staff/<int:user_id>/deactivate/", staff.staff_deactivate, name="settings_staff_deactivate"
+    ),
     path("settings/staff/<int:user_id>/activate/", staff.staff_activate, name="settings_staff_activate"),
     # Extensions (owners)
     path("extensions/", extensions.extensions, name="extensions"),

@@ -54,13 +54,15 @@ def user_id_of_uid(uid: str) -> int | None:
 def password_reset_account(*, uid: str, token: str) -> User | None:
     """The active account a password-reset link opens now, if any (the page
     asks for a new password only then; the service checks again)."""
-    user = User.objects.filter(pk=user_id_of_uid(uid), is_active=True).first()
+    pk = user_id_of_uid(uid)
+    user = User.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
     return user if user is not None and default_token_generator.check_token(user, token) else None
 
 
 def invitee(*, uid: str, token: str) -> User | None:
     """The staff member an invitation link invites now, if any."""
-    user = User.objects.filter(pk=user_id_of_uid(uid), is_active=True, is_staff=True).first()
+    pk = user_id_of_uid(uid)
+    user = User.objects.filter(pk=pk, is_active=True, is_staff=True).first() if pk is not None else None
     if user is None or user.has_usable_password():
         return None
     return user if invitation_token_generator.check_token(user, token) else None

@@ -217,7 +217,8 @@ def password_reset_request(*, email: str, language: str = "") -> None:
 
 
 def _user_of_reset_uid(uid: str) -> User | None:
-    return User.objects.select_for_update().filter(pk=user_id_of_uid(uid), is_active=True).first()
+    pk = user_id_of_uid(uid)
+    return User.objects.select_for_update().filter(pk=pk, is_active=True).first() if pk is not None else None
 
 
 @transaction.atomic

@@ -282,3 +282,42 @@ def test_a_pending_invitee_gets_no_reset_link(invite):
     services.password_reset_request(email=user.email)
 
     assert OutboxMessage.objects.filter(kind="password_reset").count() == 0
+
+
+# Reads
+
+
+def test_the_staff_list_holds_staff_only_owners_first(owner, staff, customer):
+    from lojista.customers.selectors import staff_members
+
+    assert list(staff_members()) == [owner, staff]
+
+
+def test_an_invitation_link_names_its_invitee_until_accepted(invite):
+    from lojista.customers.selectors import invitee
+
+    user, link = invite()
+    assert invitee(**link) == user
+    assert invitee(uid=link["uid"], token="nope") is None
+    assert invitee(uid="%%%", token=link["token"]) is None
+
+    services.invitation_accept(**link, password=PASSWORD)
+
+    assert invitee(**link) is None
+
+
+def test_a_reset_link_names_its_account_until_used(customer):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_encode
+
+    from lojista.customers.selectors import password_reset_account
+
+    link = {
+        "uid": urlsafe_base64_encode(str(customer.pk).encode()),
+        "token": default_token_generator.make_token(customer),
+    }
+    assert password_reset_account(**link) == customer
+
+    services.password_reset_confirm(**link, new_password=PASSWORD)
+
+    assert password_reset_account(**link) is None

@@ -145,7 +145,9 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         try:
             # Like the API's confirm, counted per client address.
             rate_limit(request, "password_reset_confirm")
-            password_reset_confirm_service(uid=uidb64, token=token, new_password=form.cleaned_data["new_password"])
+            password_reset_confirm_service(
+                uid=uidb64, token=token, new_password=form.cleaned_data["new_password"]
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             status = exc.status if isinstance(exc, Throttled) else 400
@@ -153,7 +155,10 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
             messages.success(request, _("Your password was changed. Log in with it."))
             return redirect("backoffice:login")
     response = render(
-        request, "backoffice/password_reset_confirm.html", {"form": form, "valid_link": account is not None}, status=status
+        request,
+        "backoffice/password_reset_confirm.html",
+        {"form": form, "valid_link": account is not None},
+        status=status,
     )
     # The token is in the URL: no other site may receive it as a referrer.
     response["Referrer-Policy"] = "no-referrer"

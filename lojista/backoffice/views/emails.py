@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from lojista.core import errors
 from lojista.customers.models import User
@@ -51,11 +52,19 @@ class TestSendForm(forms.Form):
     to = forms.EmailField(label=gettext_lazy("Send a test to"), max_length=254)
 
 
-def _template_key(request: HttpRequest, kind: str, language: str) -> tuple[EmailKind, str]:
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _owner(request: HttpRequest) -> User:
     if not isinstance(request.user, User):
         raise PermissionDenied
+    return request.user
+
+
+def _template_key(request: HttpRequest, kind: str, language: str) -> tuple[EmailKind, str]:
     try:
-        return selectors.template_key(kind=kind, language=language, user=request.user)
+        return selectors.template_key(kind=kind, language=language, user=_owner(request))
     except EmailTemplateNotFound:
         raise Http404(_("There is no such email.")) from None
     except errors.PermissionDenied:
@@ -75,7 +84,11 @@ def _render_editor(
     template = selectors.email_template(kind=email_kind, language=language)
     if form is None:
         form = TemplateForm(
-            initial={"subject": template.subject, "body_text": template.body_text, "body_html": template.body_html}
+            initial={
+                "subject": template.subject,
+                "body_text": template.body_text,
+                "body_html": template.body_html,
+            }
         )
     if test_form is None:
         test_form = TestSendForm(initial={"to": getattr(request.user, "email", "")})
@@ -97,11 +110,15 @@ def _preview(email_kind: EmailKind, language: str, *, draft: dict[str, str] | No
     """The email as its sample would get it, with the draft typed (or the
     template in use); a broken draft gives its errors instead of a 500."""
     try:
-        email: RenderedEmail | None = selectors.email_preview(kind=email_kind, language=language, **(draft or {}))
+        email: RenderedEmail | None = selectors.email_preview(
+            kind=email_kind, language=language, **(draft or {})
+        )
     except errors.InvalidInput as exc:
         fields = exc.details.get("fields") or {}
         problems = [
-            (PART_LABELS.get(part, ""), str(message)) for part, messages in fields.items() for message in messages
+            (PART_LABELS.get(part, ""), str(message))
+            for part, messages in fields.items()
+            for message in messages
         ]
         return {"email": None, "errors": problems or [("", str(exc.message))]}
     return {"email": email, "errors": []}
@@ -110,10 +127,8 @@ def _preview(email_kind: EmailKind, language: str, *, draft: dict[str, str] | No
 @require_GET
 @owner_required
 def email_templates(request: HttpRequest) -> HttpResponse:
-    if not isinstance(request.user, User):
-        raise PermissionDenied
     names = dict(settings.LANGUAGES)
-    templates = [(row, names[row.language]) for row in selectors.email_templates(user=request.user)]
+    templates = [(row, names[row.language]) for row in selectors.email_templates(user=_owner(request))]
     return render(request, "backoffice/settings/emails.html", {"templates": templates})
 
 
@@ -128,7 +143,7 @@ def email_template(request: HttpRequest, kind: str, language: str) -> HttpRespon
     if form.is_valid():
         try:
             services.email_template_save(
-                kind=email_kind.key, language=language, actor=request.user, **form.cleaned_data
+                kind=email_kind.key, language=language, actor=_owner(request), **form.cleaned_data
             )
         except errors.DomainError as exc:
             add_domain_error(form, exc)
@@ -145,7 +160,7 @@ def _draft(request: HttpRequest) -> dict[str, str]:
 
 @require_POST
 @owner_required
-def email_template_preview(request: HttpRequest, kind: str, language: str) -> HttpResponse:
+def email_template_preview(request: HtmxHttpRequest, kind: str, language: str) -> HttpResponse:
     """The preview of the draft posted: the preview panel alone for HTMX
     (the editor's live preview, always 200 so that HTMX shows its errors),
     the whole editor with it otherwise (the Preview button without JS)."""

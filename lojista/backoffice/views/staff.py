@@ -33,7 +33,9 @@ class InviteForm(forms.Form):
         label=gettext_lazy("Role"),
         choices=User.Role.choices,
         initial=User.Role.STAFF,
-        help_text=gettext_lazy("Owners also manage the settings, the email templates and the staff accounts."),
+        help_text=gettext_lazy(
+            "Owners also manage the settings, the email templates and the staff accounts."
+        ),
     )
 
 
@@ -42,7 +44,9 @@ class RoleForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    password = forms.CharField(label=gettext_lazy("Choose a password"), strip=False, widget=forms.PasswordInput)
+    password = forms.CharField(
+        label=gettext_lazy("Choose a password"), strip=False, widget=forms.PasswordInput
+    )
 
 
 def _owner(request: HttpRequest) -> User:
@@ -76,7 +80,9 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("%(email)s is invited: we emailed them a link.") % {"email": user.email})
+            messages.success(
+                request, _("%(email)s is invited: we emailed them a link.") % {"email": user.email}
+            )
             return redirect(STAFF)
     return _render_list(request, form=form, status=400)
 
@@ -104,7 +110,10 @@ def staff_role(request: HttpRequest, user_id: int) -> HttpResponse:
 
     def change(actor: User) -> str:
         user = services.staff_role_set(user_id=user_id, role=form.cleaned_data["role"], actor=actor)
-        return _("The role of %(email)s is now %(role)s.") % {"email": user.email, "role": user.get_role_display()}
+        return _("The role of %(email)s is now %(role)s.") % {
+            "email": user.email,
+            "role": user.get_role_display(),
+        }
 
     return _changed(request, change)
 
@@ -152,7 +161,9 @@ def invitation_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         status = 400
     elif request.method == "POST":
         status = 400
-    response = render(request, "backoffice/invitation.html", {"form": form, "invited": invited}, status=status)
+    response = render(
+        request, "backoffice/invitation.html", {"form": form, "invited": invited}, status=status
+    )
     # The token is in the URL: no other site may receive it as a referrer.
     response["Referrer-Policy"] = "no-referrer"
     return response
