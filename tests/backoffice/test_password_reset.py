@@ -62,7 +62,7 @@ def test_the_link_sets_a_new_password_once_and_logs_out_everywhere(staff, staff_
 
     page = browser.get(link)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     response = browser.post(link, {"new_password": NEW})
 
     assert response.status_code == 302

@@ -62,7 +62,7 @@ def test_an_invitation_emails_a_link_that_sets_the_password_and_logs_in(owner_cl
     page = browser.get(invited)
     assert page.status_code == 200
     assert "as nia@example.com" in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
     response = browser.post(invited, {"password": PASSWORD})
     assert response.status_code == 302
