@@ -71,6 +71,22 @@ def test_an_invitation_emails_a_link_that_sets_the_password_and_logs_in(owner_cl
     assert User.objects.get(email="nia@example.com").check_password(PASSWORD)
 
 
+def test_a_pending_invitation_can_be_sent_again_from_the_list(
+    owner_client, invited, django_capture_on_commit_callbacks
+):
+    page = owner_client.get(STAFF).content.decode()
+    assert "Send the invitation again" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            f"{STAFF}invite/", {"name": "Nia New", "email": "nia@example.com", "role": "staff"}
+        )
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    assert INVITATION.search(mail.outbox[-1].body)
+
+
 def test_the_invitation_link_works_once(invited):
     Client().post(invited, {"password": PASSWORD})
 

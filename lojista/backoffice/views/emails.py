@@ -28,7 +28,7 @@ from ..forms import add_domain_error
 
 
 class TemplateForm(forms.Form):
-    subject = forms.CharField(label=gettext_lazy("Subject"), strip=False, required=True)
+    subject = forms.CharField(label=gettext_lazy("Subject"), strip=False)
     body_text = forms.CharField(
         label=gettext_lazy("Text body"), strip=False, widget=forms.Textarea(attrs={"rows": 14})
     )
