@@ -267,6 +267,8 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # A password-reset link works for this many seconds (and once: it stops
 # working when the password changes, or when the account logs in).
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 3600)
+# A staff member's invitation link works for this many days (and once).
+LOJISTA_INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 
 # API tokens expire TOKEN_TTL_DAYS after their last use; a user keeps at most
 # TOKEN_MAX_PER_USER of them (a new login revokes the least recently used).

@@ -6,11 +6,23 @@ from django.conf import settings
 
 def backoffice_order_url(number: int) -> str:
     """Where staff see order ``number``: its page in the back office."""
-    return settings.LOJISTA_SITE_URL.rstrip("/") + f"/backoffice/orders/{number}/"
+    return _site(f"/backoffice/orders/{number}/")
 
 
-def password_reset_url(uid: str, token: str) -> str:
-    """The page where a customer chooses a new password with the ``uid`` and
-    ``token`` of a reset email (the storefront's, issues 11/12; until then an
-    app reads the two values from the link and calls the API's confirm)."""
-    return settings.LOJISTA_SITE_URL.rstrip("/") + f"/account/password-reset/{uid}/{token}/"
+def password_reset_url(uid: str, token: str, *, staff: bool = False) -> str:
+    """The page where someone chooses a new password with the ``uid`` and
+    ``token`` of a reset email: a staff member's in the back office, a
+    customer's in the storefront (issue 12; until then an app reads the two
+    values from the link and calls the API's confirm)."""
+    if staff:
+        return _site(f"/backoffice/password-reset/{uid}/{token}/")
+    return _site(f"/account/password-reset/{uid}/{token}/")
+
+
+def invitation_url(uid: str, token: str) -> str:
+    """Where an invited staff member chooses their first password."""
+    return _site(f"/backoffice/invitation/{uid}/{token}/")
+
+
+def _site(path: str) -> str:
+    return settings.LOJISTA_SITE_URL.rstrip("/") + path

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from lojista.core.errors import Conflict, DomainError, InvalidInput, Throttled
+from lojista.core.errors import Conflict, DomainError, InvalidInput, NotFound, Throttled
 
 
 class EmailTaken(Conflict):
@@ -41,3 +41,31 @@ class InvalidResetLink(InvalidInput):
 
     code = "invalid_reset_link"
     default_message = _("This password reset link is invalid or has expired. Ask for a new one.")
+
+
+class NotStaffAccount(NotFound):
+    """Staff management names an account that is not a staff member's."""
+
+    code = "staff_not_found"
+    default_message = _("There is no staff member with this account.")
+
+
+class OwnAccount(Conflict):
+    """Nobody deactivates or demotes themselves: another owner must, so the
+    shop never loses its last way in by a slip of the hand."""
+
+    code = "own_account"
+    default_message = _("You cannot deactivate your own account or change your own role.")
+
+
+class LastOwner(Conflict):
+    code = "last_owner"
+    default_message = _("The shop needs at least one active owner.")
+
+
+class InvalidInvitation(InvalidInput):
+    """The uid and token of an invitation do not name a pending invitation
+    now (wrong, expired, already accepted, or the account was deactivated)."""
+
+    code = "invalid_invitation"
+    default_message = _("This invitation link is invalid or has expired. Ask the shop's owner for a new one.")

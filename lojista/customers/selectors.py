@@ -4,9 +4,14 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.http import urlsafe_base64_decode
 
-from lojista.customers.models import LoginFailure
+from lojista.customers.auth import STAFF_ROLES
+from lojista.customers.models import LoginFailure, User
+from lojista.customers.tokens import invitation_token_generator
 
 
 def login_retry_after(*, email: str, client_address: str) -> int:
@@ -28,3 +33,36 @@ def login_retry_after(*, email: str, client_address: str) -> int:
             waits.append((oldest_counted + window - now).total_seconds())
     longest = max(waits, default=0.0)
     return math.ceil(longest) if longest > 0 else 0
+
+
+def staff_members() -> QuerySet[User]:
+    """Every staff account, active or not, owners first, then by name and
+    email. A staff member is ``is_staff`` with a role; a shop has a handful."""
+    return User.objects.filter(is_staff=True, role__in=STAFF_ROLES).order_by("role", "name", "email")
+
+
+def user_id_of_uid(uid: str) -> int | None:
+    """The account id a link's ``uid`` (base64 of the id) names, if any."""
+    try:
+        pk = int(urlsafe_base64_decode(uid).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    # The database's bigint, or PostgreSQL would refuse the query.
+    return pk if 0 < pk < 2**63 else None
+
+
+def password_reset_account(*, uid: str, token: str) -> User | None:
+    """The active account a password-reset link opens now, if any (the page
+    asks for a new password only then; the service checks again)."""
+    pk = user_id_of_uid(uid)
+    user = User.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
+    return user if user is not None and default_token_generator.check_token(user, token) else None
+
+
+def invitee(*, uid: str, token: str) -> User | None:
+    """The staff member an invitation link invites now, if any."""
+    pk = user_id_of_uid(uid)
+    user = User.objects.filter(pk=pk, is_active=True, is_staff=True).first() if pk is not None else None
+    if user is None or user.has_usable_password():
+        return None
+    return user if invitation_token_generator.check_token(user, token) else None

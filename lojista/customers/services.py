@@ -11,22 +11,27 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import InvalidInput
-from lojista.customers.auth import has_role
+from lojista.core.i18n import shop_language
+from lojista.customers.auth import STAFF_ROLES, has_role
 from lojista.customers.errors import (
     EmailTaken,
     InvalidCredentials,
+    InvalidInvitation,
     InvalidResetLink,
     InvalidRole,
+    LastOwner,
+    NotStaffAccount,
+    OwnAccount,
     TooManyLoginAttempts,
     WeakPassword,
 )
 from lojista.customers.models import ApiToken, LoginFailure, User, hash_token
-from lojista.customers.selectors import login_retry_after
-from lojista.customers.signals import password_reset_requested
+from lojista.customers.selectors import login_retry_after, user_id_of_uid
+from lojista.customers.signals import password_reset_requested, staff_invited
+from lojista.customers.tokens import invitation_token_generator
 
 
 def password_check(*, password: str, user: User, field: str = "password") -> None:
@@ -212,13 +217,8 @@ def password_reset_request(*, email: str, language: str = "") -> None:
 
 
 def _user_of_reset_uid(uid: str) -> User | None:
-    try:
-        pk = int(urlsafe_base64_decode(uid).decode())
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not 0 < pk < 2**63:  # the database's bigint, or PostgreSQL would refuse the query
-        return None
-    return User.objects.select_for_update().filter(pk=pk, is_active=True).first()
+    pk = user_id_of_uid(uid)
+    return User.objects.select_for_update().filter(pk=pk, is_active=True).first() if pk is not None else None
 
 
 @transaction.atomic
@@ -295,3 +295,136 @@ def user_language_set(*, user: User, language: str) -> None:
         raise InvalidInput.field("language", _("Choose one of the shop's languages."))
     user.language = language
     user.save(update_fields=["language"])
+
+
+# Staff accounts, managed by owners (the back office's settings). An account
+# without a usable password is a pending invitation: it cannot log in or ask
+# for a password reset until its invitee chooses a password with the link.
+
+
+def _staff_member(user_id: int) -> User:
+    """The staff member ``user_id``, locked for the change; NotStaffAccount
+    for a customer or nobody."""
+    user = User.objects.select_for_update().filter(pk=user_id, is_staff=True).first()
+    if user is None or user.role not in STAFF_ROLES:
+        raise NotStaffAccount()
+    return user
+
+
+def _set_role(user: User, role: str) -> None:
+    # Owners are also superusers, for the interim Django admin (staff_upsert).
+    user.role = role
+    user.is_staff = True
+    user.is_superuser = role == User.Role.OWNER
+
+
+def _check_an_owner_remains(user: User, actor: User) -> None:
+    """Refuse to take ``user`` out of the active owners when ``actor`` is
+    themselves or when no other active owner would remain. The owners' rows
+    are locked first, so two owners removing each other at once cannot leave
+    the shop with none."""
+    if user.pk == actor.pk:
+        raise OwnAccount()
+    owners = list(
+        User.objects.select_for_update()
+        .filter(is_active=True, is_staff=True, role=User.Role.OWNER)
+        .values_list("pk", flat=True)
+    )
+    if user.is_active and user.role == User.Role.OWNER and set(owners) <= {user.pk}:
+        raise LastOwner()
+
+
+@transaction.atomic
+def staff_invite(*, email: str, name: str, role: str, invited_by: User | None) -> User:
+    """Create a staff account for ``email`` without a password and email its
+    invitation (in the shop's language) to choose one. Inviting someone whose
+    invitation is still pending sends it again, with the new name and role;
+    any other existing account is EmailTaken."""
+    if role not in User.Role.values:
+        raise InvalidRole()
+    email = User.objects.normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput.field("email", exc.messages[0]) from exc
+    user = User.objects.select_for_update().filter(email=email).first()
+    if user is None:
+        user = User(email=email)
+        user.set_unusable_password()
+    elif not (user.is_staff and user.is_active and not user.has_usable_password()):
+        raise EmailTaken()
+    user.name = name.strip()
+    _set_role(user, role)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # invited at the same moment by another owner
+        raise EmailTaken() from exc
+    staff_invited.send(sender=User, user=user, invited_by=invited_by, language=shop_language())
+    return user
+
+
+@transaction.atomic
+def staff_role_set(*, user_id: int, role: str, actor: User) -> User:
+    """Make the staff member ``user_id`` an owner or staff; nobody changes
+    their own role, and the last active owner stays one."""
+    if role not in User.Role.values:
+        raise InvalidRole()
+    user = _staff_member(user_id)
+    if role != user.role:
+        if role != User.Role.OWNER:
+            _check_an_owner_remains(user, actor)
+        _set_role(user, role)
+        user.save(update_fields=["role", "is_staff", "is_superuser"])
+    return user
+
+
+@transaction.atomic
+def staff_deactivate(*, user_id: int, actor: User) -> User:
+    """Take away the staff member's access and log them out everywhere.
+
+    An inactive account is refused by every login and guard, and its API
+    tokens are revoked. Its password is also made unusable: each browser
+    session holds a hash of the password (Django's session auth hash), so
+    every session ends at its next request and stays ended should the
+    account be activated again, which then invites them to choose a new one.
+    """
+    user = _staff_member(user_id)
+    _check_an_owner_remains(user, actor)
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["is_active", "password"])
+    tokens_revoke_all(user=user)
+    return user
+
+
+@transaction.atomic
+def staff_activate(*, user_id: int, actor: User) -> User:
+    """Give a deactivated staff member their access back: like a new
+    invitation, they get an email to choose a password."""
+    user = _staff_member(user_id)
+    if not user.is_active:
+        user.is_active = True
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+        staff_invited.send(sender=User, user=user, invited_by=actor, language=shop_language())
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, uid: str, token: str, password: str) -> User:
+    """Give the invitee of a link (``uid``, ``token``) their first password.
+    Raise InvalidInvitation, or WeakPassword naming ``password``; either
+    changes nothing. The row is locked before the token is checked, so a
+    link works once even when sent twice at the same moment."""
+    user = _user_of_reset_uid(uid)
+    if (
+        user is None
+        or not user.is_staff
+        or user.has_usable_password()
+        or not invitation_token_generator.check_token(user, token)
+    ):
+        raise InvalidInvitation()
+    password_check(password=password, user=user)
+    _password_set(user=user, password=password)
+    return user

@@ -8,3 +8,10 @@ from django.dispatch import Signal
 # the request's). Notifications emails the link, whose token it makes when it
 # renders the email (notifications/account_kinds.py).
 password_reset_requested = Signal()
+
+# A staff member was invited (or invited again) and must choose a password,
+# inside the transaction that made the account: ``user`` (their account,
+# without a usable password), ``invited_by`` (the owner, or None) and
+# ``language`` (the shop's). Notifications emails the invitation link, whose
+# token it makes when it renders the email (notifications/account_kinds.py).
+staff_invited = Signal()

@@ -11,8 +11,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from lojista.core.scheduler import register_periodic
-        from lojista.customers.signals import password_reset_requested
-        from lojista.notifications.account_kinds import queue_password_reset_email, register_account_kinds
+        from lojista.customers.signals import password_reset_requested, staff_invited
+        from lojista.notifications.account_kinds import (
+            queue_password_reset_email,
+            queue_staff_invitation_email,
+            register_account_kinds,
+        )
         from lojista.notifications.order_kinds import register_order_kinds
         from lojista.notifications.receivers import (
             queue_order_placed_emails,
@@ -27,6 +31,7 @@ class NotificationsConfig(AppConfig):
         password_reset_requested.connect(
             queue_password_reset_email, dispatch_uid="notifications.password_reset_requested"
         )
+        staff_invited.connect(queue_staff_invitation_email, dispatch_uid="notifications.staff_invited")
 
         # The outbox rows are written in the order's own transaction.
         order_placed.connect(queue_order_placed_emails, dispatch_uid="notifications.order_placed")

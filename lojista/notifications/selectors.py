@@ -149,6 +149,25 @@ def email_preview(
             raise InvalidInput.field("template", describe_error(error)) from None
 
 
+def _names(value: object, prefix: str) -> list[str]:
+    if isinstance(value, dict) and value:
+        return [name for key, item in value.items() for name in _names(item, f"{prefix}.{key}")]
+    if isinstance(value, list | tuple) and value:
+        # A list's items share their keys: named once, ``order.lines[].sku``
+        # (``{% for line in order.lines %}{{ line.sku }}``).
+        return [prefix, *_names(value[0], f"{prefix}[]")] if isinstance(value[0], dict) else [prefix]
+    return [prefix]
+
+
+def email_variables(*, kind: EmailKind, language: str) -> list[str]:
+    """The variables a template of ``kind`` can use, as written in it
+    (``shop.name``, ``order.lines``, ``message``…): the names of its sample's
+    variables, nested ones joined by dots, a list's items' with ``[]``."""
+    with translation.override(language):
+        context = email_context(kind=kind, ref=None, shop=NotificationSettings.load())
+    return [name for key, value in context.items() for name in _names(value, key)]
+
+
 OutboxPage = Page[OutboxMessage]
 
 

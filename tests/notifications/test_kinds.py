@@ -114,6 +114,7 @@ def test_the_template_api_lists_every_registered_kind_in_every_language(api, own
             "order_cancelled_shop",
             "order_contact",
             "password_reset",
+            "staff_invitation",
             "welcome",
         ]
         for language in ("en", "pt-br")

@@ -37,7 +37,7 @@ def test_the_list_shows_every_email_in_every_language_shipped_or_overridden(api,
     assert response.status_code == 200
     rows = {(row["kind"], row["language"]): row for row in response.json()}
     kinds = {"new_order", "order_confirmation", "order_processed", "order_delivered", "order_cancelled"}
-    kinds |= {"order_contact", "order_cancelled_shop", "password_reset"}
+    kinds |= {"order_contact", "order_cancelled_shop", "password_reset", "staff_invitation"}
     assert set(rows) == {(kind, language) for kind in kinds for language in ("en", "pt-br")}
     assert rows["order_confirmation", "en"]["overridden"] is True
     assert rows["order_confirmation", "en"]["subject"] == VALID["subject"]

@@ -1,4 +1,5 @@
-"""Logging in and out of the back office, and changing one's password.
+"""Logging in and out of the back office, changing one's password, and
+resetting a forgotten one by email.
 
 Login is ``customers.web.session_login``: the API's credential check, under
 the same login throttle and rate limits, for staff and owners only."""
@@ -9,16 +10,27 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lojista.core.errors import DomainError, Throttled
+from lojista.core.ratelimit import rate_limit
 from lojista.customers.auth import STAFF_ROLES, has_role
 from lojista.customers.errors import InvalidCredentials
 from lojista.customers.models import User
+from lojista.customers.selectors import password_reset_account
+from lojista.customers.services import password_reset_confirm as password_reset_confirm_service
 from lojista.customers.services import user_language_set
+from lojista.customers.tasks import request_password_reset
 from lojista.customers.web import session_login, session_password_change, staff_required
 
-from ..forms import LanguageForm, LoginForm, PasswordChangeForm, add_domain_error
+from ..forms import (
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetConfirmForm,
+    PasswordResetForm,
+    add_domain_error,
+)
 
 HOME = "backoffice:home"
 
@@ -100,7 +112,50 @@ def language(request: HttpRequest) -> HttpResponse:
     return redirect(_next_url(request) or HOME)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    """Asking for a reset link by email (built with staff invitations)."""
-    return render(request, "backoffice/placeholder.html", {"title": _("Reset your password")})
+    """Public: ask for a link to choose a new password. The answer is the
+    same whether or not the email has an account (the API's reset, under
+    its rate limits, run as a task so that its time tells nothing either)."""
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            rate_limit(request, "password_reset", email=email)
+        except Throttled as exc:
+            form.add_error(None, str(exc.message))
+            response = render(request, "backoffice/password_reset.html", {"form": form}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        request_password_reset.enqueue(email=email, language=request.LANGUAGE_CODE)
+        return render(request, "backoffice/password_reset_sent.html", {"email": email})
+    status = 400 if form.errors else 200
+    return render(request, "backoffice/password_reset.html", {"form": form}, status=status)
+
+
+@sensitive_post_parameters("new_password")
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Public: choose a new password with the emailed link, then log in
+    with it (every session and token of the account was logged out)."""
+    account = password_reset_account(uid=uidb64, token=token)
+    form = PasswordResetConfirmForm(request.POST or None)
+    status = 200 if account is not None and request.method == "GET" else 400
+    if account is not None and request.method == "POST" and form.is_valid():
+        try:
+            # Like the API's confirm, counted per client address.
+            rate_limit(request, "password_reset_confirm")
+            password_reset_confirm_service(
+                uid=uidb64, token=token, new_password=form.cleaned_data["new_password"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status if isinstance(exc, Throttled) else 400
+        else:
+            messages.success(request, _("Your password was changed. Log in with it."))
+            return redirect("backoffice:login")
+    # The token in the URL reaches no other site: SecurityMiddleware's
+    # Referrer-Policy is same-origin (no-referrer would make browsers post
+    # "Origin: null", which the CSRF check refuses).
+    context = {"form": form, "valid_link": account is not None}
+    return render(request, "backoffice/password_reset_confirm.html", context, status=status)
