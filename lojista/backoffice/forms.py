@@ -37,3 +37,7 @@ class PasswordChangeForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class CustomerSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=254, strip=True)

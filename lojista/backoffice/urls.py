@@ -22,6 +22,7 @@ urlpatterns = [
     path("products/", products.products, name="products"),
     # Customers
     path("customers/", customers.customers, name="customers"),
+    path("customers/<int:customer_id>/", customers.customer, name="customer"),
     # Settings (owners): shop, notifications, shipping, payments
     path("settings/", settings.settings, name="settings"),
     # Settings (owners): email templates, staff accounts

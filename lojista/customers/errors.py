@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from lojista.core.errors import Conflict, DomainError, InvalidInput, Throttled
+from lojista.core.errors import Conflict, DomainError, InvalidInput, NotFound, Throttled
 
 
 class EmailTaken(Conflict):
@@ -41,3 +41,8 @@ class InvalidResetLink(InvalidInput):
 
     code = "invalid_reset_link"
     default_message = _("This password reset link is invalid or has expired. Ask for a new one.")
+
+
+class CustomerNotFound(NotFound):
+    code = "customer_not_found"
+    default_message = _("Customer not found.")

@@ -4,9 +4,11 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lojista.customers.models import LoginFailure
+from lojista.customers.errors import CustomerNotFound
+from lojista.customers.models import LoginFailure, User
 
 
 def login_retry_after(*, email: str, client_address: str) -> int:
@@ -28,3 +30,22 @@ def login_retry_after(*, email: str, client_address: str) -> int:
             waits.append((oldest_counted + window - now).total_seconds())
     longest = max(waits, default=0.0)
     return math.ceil(longest) if longest > 0 else 0
+
+
+def registered_customers(*, q: str = "") -> QuerySet[User]:
+    """People who shop with an account: no staff role (staff and owners are
+    not customers, even when they buy). ``q`` is part of an email or name,
+    case-insensitive."""
+    customers = User.objects.filter(is_staff=False, role="")
+    q = q.strip()
+    if q:
+        customers = customers.filter(Q(email__icontains=q) | Q(name__icontains=q))
+    return customers
+
+
+def registered_customer(*, customer_id: int) -> User:
+    """The customer ``customer_id``; a staff member's account is not one."""
+    customer = registered_customers().filter(pk=customer_id).first()
+    if customer is None:
+        raise CustomerNotFound()
+    return customer

@@ -163,3 +163,8 @@ def outbox_message(*, message_id: int) -> OutboxMessage:
     if message is None:
         raise OutboxMessageNotFound()
     return message
+
+
+def outbox_count(*, status: str) -> int:
+    """How many outbox emails are in ``status`` (the home page's failed emails)."""
+    return OutboxMessage.objects.filter(status=status).count()
