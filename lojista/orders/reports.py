@@ -75,7 +75,9 @@ def daily_sales(*, first: date, last: date) -> list[DaySales]:
     days), oldest first, in one grouped query; days without orders are zero."""
     currency = settings.LOJISTA_CURRENCY
     rows = (
-        Order.objects.filter(created_at__gte=_start_of(first), created_at__lt=_start_of(last + timedelta(days=1)))
+        Order.objects.filter(
+            created_at__gte=_start_of(first), created_at__lt=_start_of(last + timedelta(days=1))
+        )
         .exclude(status=OrderStatus.CANCELLED)
         .annotate(day=TruncDate("created_at", tzinfo=shop_timezone()))
         .order_by()

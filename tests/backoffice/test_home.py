@@ -137,7 +137,9 @@ def queries_of(client, path: str) -> int:
     return len(captured)
 
 
-def test_the_home_page_costs_the_same_queries_however_much_happens(staff_client, django_assert_max_num_queries):
+def test_the_home_page_costs_the_same_queries_however_much_happens(
+    staff_client, django_assert_max_num_queries
+):
     placed_order(stock=2)
     failed_email(placed_order())
     few = queries_of(staff_client, HOME)

@@ -84,9 +84,9 @@ def test_orders_in_another_currency_are_counted_but_not_summed(settings):
 
 def test_the_overview_has_today_the_week_from_monday_and_thirty_days(in_sao_paulo):
     wednesday = date(2026, 11, 4)
-    for day, hour in [(date(2026, 11, 1), 12), (date(2026, 11, 2), 0), (date(2026, 11, 4), 9), (wednesday, 22)]:
-        order_at(datetime.combine(day, datetime.min.time(), tzinfo=SAO_PAULO).replace(hour=hour))
-    set_order(Order.objects.order_by("number").last(), total=Decimal("100.00"))
+    order_at(datetime(2026, 11, 1, 12, 0, tzinfo=SAO_PAULO))  # Sunday: the week before
+    order_at(datetime(2026, 11, 2, 0, 0, tzinfo=SAO_PAULO))  # Monday, midnight
+    today = [order_at(datetime(2026, 11, 4, hour, 0, tzinfo=SAO_PAULO)) for hour in (9, 22)]
 
     overview = sales_overview(today=wednesday)
 
@@ -94,8 +94,8 @@ def test_the_overview_has_today_the_week_from_monday_and_thirty_days(in_sao_paul
     assert overview.days[-1].day == wednesday
     assert overview.days[0].day == wednesday - timedelta(days=CHART_DAYS - 1)
     assert overview.today.orders == 2
-    assert overview.today.revenue == Decimal("100.00") + Order.objects.order_by("number")[2].total
-    assert overview.this_week.orders == 3  # Sunday the 1st belongs to the week before
+    assert overview.today.revenue == sum(order.total for order in today)
+    assert overview.this_week.orders == 3
     assert sum(day.orders for day in overview.days) == 4
 
 

@@ -66,4 +66,3 @@ def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
         "cart": cart_view(cart=cart) if cart else None,
     }
     return render(request, "backoffice/customers/detail.html", context)
-
