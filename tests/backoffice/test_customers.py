@@ -94,6 +94,7 @@ def test_pages_follow_each_other_and_keep_the_search(staff_client):
     assert "buyer02@example.com" in second and "buyer00@example.com" in second
     assert "buyer52@example.com" not in second and "other@example.org" not in second
     assert "Next page" not in second
+    assert '<a href="?q=buyer">First page</a>' in second
 
 
 def test_a_tampered_cursor_shows_the_first_page(staff_client, customer):
