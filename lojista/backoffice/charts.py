@@ -50,7 +50,6 @@ class Chart:
     height: int
     left: int
     right: int  # x of the right edge of the plot
-    bottom: str  # y of the baseline
     days: list[ChartDay]
     ticks: list[Tick]
     line_points: str
@@ -137,7 +136,6 @@ def sales_chart(days: list[DaySales], *, currency: str) -> Chart:
         height=HEIGHT,
         left=LEFT,
         right=LEFT + PLOT_WIDTH,
-        bottom=_coordinate(baseline),
         days=chart_days,
         ticks=ticks,
         line_points=" ".join(f"{day.dot_x},{day.dot_y}" for day in chart_days),

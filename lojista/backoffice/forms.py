@@ -40,4 +40,4 @@ class LanguageForm(forms.Form):
 
 
 class CustomerSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=254, strip=True)
+    q = forms.CharField(label=_("Email or name"), required=False, max_length=254, strip=True)

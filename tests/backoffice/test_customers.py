@@ -185,6 +185,20 @@ def test_a_customer_s_own_text_is_escaped(staff_client):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
+def test_a_tampered_cursor_on_a_customer_page_shows_their_latest_orders(staff_client, customer):
+    order = placed_order(customer=customer, with_cart=False)
+
+    page = page_of(staff_client, f"{LIST}{customer.pk}/", cursor="eyJudW1iZXIiOiJ4In0")
+
+    assert "That page link is not valid" in page
+    assert f"#{order.number}<" in page
+
+
+def test_owners_see_the_customers_too(owner_client, customer):
+    assert "ana@example.com" in page_of(owner_client, LIST)
+    assert "Ana Souza" in page_of(owner_client, f"{LIST}{customer.pk}/")
+
+
 def test_customers_and_anonymous_visitors_are_kept_out(customer_client, client, customer):
     for path in (LIST, f"{LIST}{customer.pk}/"):
         assert customer_client.get(path).status_code == 403
