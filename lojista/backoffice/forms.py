@@ -45,3 +45,7 @@ class PasswordResetConfirmForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class CustomerSearchForm(forms.Form):
+    q = forms.CharField(label=_("Email or name"), required=False, max_length=254, strip=True)

@@ -47,6 +47,7 @@ urlpatterns = [
     ),
     # Customers
     path("customers/", customers.customers, name="customers"),
+    path("customers/<int:customer_id>/", customers.customer, name="customer"),
     # Settings (owners): shop, notifications, shipping, payments
     path("settings/", settings.settings, name="settings"),
     path("settings/shop/", settings.shop, name="settings_shop"),

@@ -187,3 +187,9 @@ def cart_view(*, cart: Cart) -> CartView:
         currency=settings.LOJISTA_CURRENCY,
         lines=[line_view(line) for line in _lines_with_live_variants(cart)],
     )
+
+
+def customer_open_cart(*, customer: User) -> Cart | None:
+    """The customer's current cart (at most one is open), if they have one;
+    unlike ``services.cart_for_customer`` it never creates one."""
+    return Cart.objects.filter(customer=customer, status=Cart.Status.OPEN).first()

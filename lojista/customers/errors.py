@@ -69,3 +69,8 @@ class InvalidInvitation(InvalidInput):
 
     code = "invalid_invitation"
     default_message = _("This invitation link is invalid or has expired. Ask the shop's owner for a new one.")
+
+
+class CustomerNotFound(NotFound):
+    code = "customer_not_found"
+    default_message = _("Customer not found.")

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 
 from lojista.customers.auth import STAFF_ROLES
+from lojista.customers.errors import CustomerNotFound
 from lojista.customers.models import LoginFailure, User
 from lojista.customers.tokens import invitation_token_generator
 
@@ -66,3 +67,22 @@ def invitee(*, uid: str, token: str) -> User | None:
     if user is None or user.has_usable_password():
         return None
     return user if invitation_token_generator.check_token(user, token) else None
+
+
+def registered_customers(*, q: str = "") -> QuerySet[User]:
+    """People who shop with an account: no staff role (staff and owners are
+    not customers, even when they buy). ``q`` is part of an email or name,
+    case-insensitive."""
+    customers = User.objects.filter(is_staff=False, role="")
+    q = q.strip()
+    if q:
+        customers = customers.filter(Q(email__icontains=q) | Q(name__icontains=q))
+    return customers
+
+
+def registered_customer(*, customer_id: int) -> User:
+    """The customer ``customer_id``; a staff member's account is not one."""
+    customer = registered_customers().filter(pk=customer_id).first()
+    if customer is None:
+        raise CustomerNotFound()
+    return customer

@@ -211,3 +211,8 @@ def order_email(*, order: Order, message_id: int) -> OrderEmail:
         # The staff page says why, as the failed delivery recorded it; never a 500.
         return OrderEmail(message=message, rendered=None, render_error=describe_error(error))
     return OrderEmail(message=message, rendered=rendered)
+
+
+def outbox_count(*, status: str) -> int:
+    """How many outbox emails are in ``status`` (the home page's failed emails)."""
+    return OutboxMessage.objects.filter(status=status).count()

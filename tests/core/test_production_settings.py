@@ -27,7 +27,7 @@ DECIDED = {
     "SITE_URL",
     "TEST_GATEWAY_ENABLED",
     "ALLOW_TEST_GATEWAY_IN_PRODUCTION",
-    # Set by the browser tests' conftest for the whole run: check --deploy refuses it.
+    # Set by tests/browser/conftest.py for Playwright's thread; production never has it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
