@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lojista.notifications",
     "lojista.demo",
     "lojista.backoffice",
+    "lojista.storefront",
     "django_htmx",
 ]
 
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lojista.storefront.middleware.SourceTrackingMiddleware",
     "lojista.core.middleware.ShopLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lojista.backoffice.context.backoffice",
+                "lojista.storefront.context.storefront",
             ],
         },
     },

@@ -94,7 +94,7 @@ def test_secret_key_is_required_when_debug_is_off():
 
 
 @pytest.mark.django_db
-def test_the_home_page_leads_to_the_api_documentation(api):
+def test_the_home_page_is_the_storefront(api):
     response = api.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/api/v1/docs"
+    assert response.status_code == 200
+    assert 'href="/cart/"' in response.content.decode()
