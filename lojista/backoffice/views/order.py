@@ -287,11 +287,15 @@ def note(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 @staff_required
 def mark_paid(request: HttpRequest, number: int) -> HttpResponse:
+    form = MarkPaidForm(request.POST)
+
     def mark(order: Order, data: dict[str, Any]) -> str:
-        paid = services.order_mark_paid(order=order, actor=_actor(request), reference=data["reference"])
+        paid = services.order_mark_paid(
+            order=order, actor=_actor(request), reference=data["reference"], paid_at=form.paid_at()
+        )
         return _("The order is marked as paid: invoice %(invoice)s.") % {"invoice": paid.invoice_number}
 
-    return _act(request, number, "mark_paid_form", MarkPaidForm(request.POST), mark)
+    return _act(request, number, "mark_paid_form", form, mark)
 
 
 @require_POST
