@@ -23,7 +23,12 @@ from lojista.core.http import client_address
 from lojista.core.ratelimit import rate_limit
 from lojista.customers.auth import OWNER_ROLES, STAFF_ROLES, has_role
 from lojista.customers.models import User
-from lojista.customers.services import login_credentials_check, password_change, password_reset_confirm
+from lojista.customers.services import (
+    customer_account_create,
+    login_credentials_check,
+    password_change,
+    password_reset_confirm,
+)
 from lojista.customers.tasks import request_password_reset
 
 # Any response, streamed ones (a CSV export) included.
@@ -46,6 +51,17 @@ def session_login(
     user = login_credentials_check(
         email=email, password=password, client_address=client_address(request), roles=roles
     )
+    auth.login(request, user)
+    return user
+
+
+def session_register(request: HttpRequest, *, email: str, password: str, name: str) -> User:
+    """Create a customer account (``services.customer_account_create``, in
+    the request's language) under the API's ``register`` rate limits, and log
+    it in to this browser session; raise RateLimited, InvalidInput (naming
+    ``email`` or ``password``) or EmailTaken. A POST under CSRF, like login."""
+    rate_limit(request, "register", email=email)
+    user = customer_account_create(email=email, password=password, name=name, language=request.LANGUAGE_CODE)
     auth.login(request, user)
     return user
 
