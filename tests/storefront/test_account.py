@@ -178,7 +178,8 @@ def test_a_taken_email_is_shown_beside_the_email_keeping_what_was_typed(customer
     page = response.content.decode()
     assert response.status_code == 400
     assert re.search(
-        r'id="id_email"[^>]*>\s*(<small[^>]*>.*?</small>\s*)?<p class="error">An account with this email already exists.',
+        r'id="id_email"[^>]*>\s*(<small[^>]*>.*?</small>\s*)?'
+        r'<p class="error">An account with this email already exists.',
         page,
         re.S,
     )

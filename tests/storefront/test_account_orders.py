@@ -38,7 +38,7 @@ def test_my_orders_lists_the_customers_orders_newest_first_with_status_and_total
     assert page.index(f"Order #{second.number}") < page.index(f"Order #{first.number}")
     assert page.count("Order #") == 2
     assert ">Processed<" in page and ">Pending<" in page
-    assert "€55.00" in page  # 2 × €25.00 + €5.00 shipping
+    assert "€55.00" in page  # 2 x €25.00 + €5.00 shipping
 
 
 def test_no_orders_yet_invites_to_shop(client):

@@ -50,7 +50,7 @@ from .language import safe_next
 LOGIN_URL = "storefront:login"
 ORDERS_PER_PAGE = 20
 # Badge colour of each status on My orders (storefront.css: badge ok / warn / bad).
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     OrderStatus.PENDING: "warn",
     OrderStatus.PROCESSED: "",
     OrderStatus.DELIVERED: "ok",
@@ -228,7 +228,9 @@ def _own_order(request: HttpRequest, number: int) -> Order:
         raise Http404 from exc
 
 
-def _order_page(request: HttpRequest, order: Order, cancel_form: CancelForm, status: int = 200) -> HttpResponse:
+def _order_page(
+    request: HttpRequest, order: Order, cancel_form: CancelForm, status: int = 200
+) -> HttpResponse:
     context = {
         "order": order,
         "badge": STATUS_BADGES.get(order.status, ""),
@@ -265,7 +267,9 @@ def order_cancel(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404 from exc
     except DomainError as exc:
         # The shop processed it meanwhile: the page shows its new status.
-        messages.error(request, _("This order can no longer be cancelled: the shop has already processed it."))
+        messages.error(
+            request, _("This order can no longer be cancelled: the shop has already processed it.")
+        )
         return _order_page(request, _own_order(request, number), CancelForm(), status=exc.status)
     messages.success(request, _("Order #%(number)s is cancelled.") % {"number": number})
     return redirect("storefront:order", number=number)
