@@ -17,6 +17,18 @@ urlpatterns = [
     # Account: login, register, password reset, my orders
     path("account/", account.account, name="account"),
     path("account/login/", account.login, name="login"),
+    path("account/register/", account.register, name="register"),
+    path("account/logout/", account.logout, name="logout"),
+    path("account/password-reset/", account.password_reset, name="password_reset"),
+    path(
+        "account/password-reset/<uidb64>/<token>/",
+        account.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("account/orders/", account.orders, name="orders"),
+    path("account/orders/<int:number>/", account.order, name="order"),
+    path("account/orders/<int:number>/cancel/", account.order_cancel, name="order_cancel"),
+    path("account/orders/<int:number>/invoice/", account.order_invoice, name="order_invoice"),
     # App: manifest, service worker, offline page
     # Language
     path("language/", language.language, name="language"),
