@@ -388,3 +388,29 @@ def test_changes_need_a_post_and_csrf():
     assert client.get(f"/cart/lines/{line.id}/").status_code == 405
     assert client.post(f"/cart/lines/{line.id}/", {"quantity": "2"}).status_code == 403
     assert client.post("/cart/add/", {"variant_id": line.variant_id}).status_code == 403
+
+
+# Logged in: the account's cart
+
+
+def test_a_customers_cart_follows_the_account_to_another_device(customer):
+    phone, laptop = Client(), Client()
+    phone.force_login(customer)
+    laptop.force_login(customer)
+
+    phone.post("/cart/add/", {"variant_id": shirt().id, "quantity": "2"})
+
+    page = laptop.get("/cart/").content.decode()
+    assert "Linen shirt" in page and 'name="quantity" value="2"' in page
+
+
+def test_logged_in_the_cart_is_the_accounts_whatever_the_cookie(customer):
+    client, guest = guest_with((shirt(name="Guest scarf"), 1))
+    own = cart_for_customer(customer=customer)
+    cart_line_add(cart=own, variant_id=shirt(name="Account boots").id, quantity=1)
+    client.force_login(customer)
+
+    page = client.get("/cart/").content.decode()
+
+    assert "Account boots" in page and "Guest scarf" not in page
+    assert client.post(f"/cart/lines/{guest.lines.get().id}/remove/").status_code == 404
