@@ -52,7 +52,7 @@ def new_context(browser, live_server, **options):
 @pytest.fixture
 def products():
     shirt = make_variant(make_product("Linen shirt"), name="M", price="29.90", stock=5)
-    hat = make_variant(make_product("Wool hat"), name="", price="15.00", stock=10)
+    hat = make_variant(make_product("Wool hat"), name="", price="15.00", stock=10, max_per_order=3)
     return shirt, hat
 
 
@@ -145,6 +145,13 @@ def test_quantities_change_without_a_reload(page, products):
     page.get_by_role("button", name="Update Linen shirt (M)").click()
     expect(line(page, "Linen shirt")).to_contain_text("Only 5 left")
     expect(line(page, "Linen shirt")).to_contain_text("You asked for 7.")
+
+    # A quantity the shop refuses is shown beside the line, as typed.
+    page.get_by_label("Quantity of Wool hat").fill("9")
+    page.get_by_role("button", name="Update Wool hat").click()
+    expect(line(page, "Wool hat")).to_contain_text("You can buy at most 3 units of Wool hat per order.")
+    expect(page.get_by_label("Quantity of Wool hat")).to_have_value("9")
+    expect(page.locator(".cart-count")).to_have_text("8")
 
     page.get_by_role("button", name="Remove Wool hat").click()
     expect(line(page, "Wool hat")).to_have_count(0)

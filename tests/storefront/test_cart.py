@@ -414,3 +414,18 @@ def test_logged_in_the_cart_is_the_accounts_whatever_the_cookie(customer):
 
     assert "Account boots" in page and "Guest scarf" not in page
     assert client.post(f"/cart/lines/{guest.lines.get().id}/remove/").status_code == 404
+
+
+def test_a_wish_above_a_lowered_maximum_per_order_asks_to_be_lowered():
+    variant = shirt()
+    client, cart = guest_with((variant, 4))
+    variant.max_per_order = 2
+    variant.save()
+
+    page = client.get("/cart/").content.decode()
+
+    assert "At most 2 units per order" in page
+    assert 'name="quantity" value="4"' in page
+    assert "Check out</button>" in page
+    client.post(f"/cart/lines/{cart.lines.get().id}/", {"quantity": "2"})
+    assert 'href="/checkout/"' in client.get("/cart/").content.decode()

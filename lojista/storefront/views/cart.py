@@ -28,7 +28,7 @@ from lojista.carts.models import Cart
 from lojista.carts.schemas import MAX_ID
 from lojista.carts.selectors import INSUFFICIENT_STOCK, OUT_OF_STOCK, UNAVAILABLE, CartView, item_label
 from lojista.carts.services import cart_line_add, cart_line_remove, cart_line_set_quantity, cart_show
-from lojista.core.errors import DomainError, NotFound
+from lojista.core.errors import DomainError
 
 from ..cart_session import cart_to_fill, current_cart, remember_cart
 from .language import safe_next
@@ -186,7 +186,7 @@ def cart_line(request: HttpRequest, line_id: int) -> HttpResponse:
     quantity = form.cleaned_data["quantity"]
     try:
         cart_line_set_quantity(cart=found, line_id=line_id, quantity=quantity)
-    except (CartLineNotFound, NotFound) as error:
+    except CartLineNotFound as error:
         raise Http404() from error
     except CartClosed:
         return _closed(request)
