@@ -13,6 +13,9 @@ urlpatterns = [
     path("search/", catalog.home, name="search"),
     # Cart
     path("cart/", cart.cart, name="cart"),
+    path("cart/add/", cart.cart_add, name="cart_add"),
+    path("cart/lines/<int:line_id>/", cart.cart_line, name="cart_line"),
+    path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove_view, name="cart_line_remove"),
     # Checkout and confirmation
     # Account: login, register, password reset, my orders
     path("account/", account.account, name="account"),
