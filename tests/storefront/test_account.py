@@ -296,3 +296,15 @@ def test_a_broken_link_says_so(db):
     assert response.status_code == 400
     assert "invalid or has expired" in response.content.decode()
     assert 'href="/account/password-reset/"' in response.content.decode()
+
+
+def test_the_account_page_shows_the_language_of_the_customers_emails(customer):
+    customer.language = "pt-br"
+    customer.save()
+    client = Client()
+    client.force_login(customer)
+
+    page = client.get("/account/").content.decode()
+
+    assert "Português" in page
+    assert 'action="/account/logout/"' in page and 'href="/account/orders/"' in page

@@ -146,6 +146,17 @@ def test_an_order_the_shop_processed_meanwhile_cannot_be_cancelled(client, custo
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PROCESSED
 
 
+def test_cancelling_twice_answers_like_the_first_time(client, customer):
+    order = placed_order(customer=customer)
+    path = f"/account/orders/{order.number}/cancel/"
+
+    first = client.post(path, {"confirm": "on"})
+    second = client.post(path, {"confirm": "on"})
+
+    assert first["Location"] == second["Location"] == f"/account/orders/{order.number}/"
+    assert order.events.filter(to_status=OrderStatus.CANCELLED).count() == 1
+
+
 def test_cancelling_needs_a_post(client, customer):
     order = placed_order(customer=customer)
 

@@ -266,11 +266,14 @@ def order_cancel(request: HttpRequest, number: int) -> HttpResponse:
     except OrderNotFound as exc:
         raise Http404 from exc
     except DomainError as exc:
-        # The shop processed it meanwhile: the page shows its new status.
-        messages.error(
-            request, _("This order can no longer be cancelled: the shop has already processed it.")
-        )
-        return _order_page(request, _own_order(request, number), CancelForm(), status=exc.status)
+        now = _own_order(request, number)
+        if now.status != OrderStatus.CANCELLED:
+            # The shop processed it meanwhile: the page shows its new status.
+            messages.error(
+                request, _("This order can no longer be cancelled: the shop has already processed it.")
+            )
+            return _order_page(request, now, CancelForm(), status=exc.status)
+        # Already cancelled (the form sent twice): the same answer as the first time.
     messages.success(request, _("Order #%(number)s is cancelled.") % {"number": number})
     return redirect("storefront:order", number=number)
 
