@@ -20,6 +20,12 @@ from tests.storefront.checkout_helpers import ADDRESS, guest_with_cart, open_sho
 # Paying calls a provider, which must happen outside any transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# Query budgets of the pages (with the shop's settings cached), the same for
+# one line or many: 9, 6 and 3 today (the header's cart count included).
+CHECKOUT_QUERIES = 11
+PAY_QUERIES = 8
+CONFIRMATION_QUERIES = 5
+
 
 @pytest.fixture(autouse=True)
 def shop(db):
@@ -262,3 +268,55 @@ def test_a_paid_checkout_opened_again_goes_to_its_confirmation():
     confirmation = pay(client, location)["Location"]
 
     assert client.get(location)["Location"] == confirmation
+
+
+def test_stripe_js_is_loaded_only_on_the_payment_page_when_stripe_is_configured(fake_stripe, settings):
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_fake"
+    client, _cart = guest_with_cart()
+    assert "js.stripe.com" not in client.get("/checkout/").content.decode()
+    location = start(client)["Location"]
+
+    page = client.get(location).content.decode()
+
+    assert '<script src="https://js.stripe.com/v3/"' in page
+    assert 'data-stripe-key="pk_test_fake"' in page and 'id="card-element"' in page
+
+
+def test_a_card_paid_with_stripe_places_the_order(fake_stripe, settings):
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_fake"
+    client, _cart = guest_with_cart()
+
+    response = pay(client, start(client)["Location"], payment_method="stripe", payment_token="pm_card_visa")
+
+    order = Order.objects.get()
+    assert response["Location"] == f"/orders/{order.number}/confirmation/"
+    assert order.payment_method == "stripe"
+
+
+def test_3d_secure_shows_a_page_saying_the_bank_wants_a_confirmation(fake_stripe, settings):
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_fake"
+    client, _cart = guest_with_cart()
+
+    response = pay(
+        client,
+        start(client)["Location"],
+        payment_method="stripe",
+        payment_token="pm_card_authenticationRequired",
+    )
+
+    assert response.status_code == 202
+    page = response.content.decode()
+    assert "Confirm your payment" in page and "data-client-secret=" in page
+    assert Order.objects.count() == 0
+
+
+def test_the_pages_cost_a_bounded_number_of_queries(django_assert_max_num_queries, shop_settings_cached):
+    client, _cart = guest_with_cart(*((make_variant(make_product(f"Item {n}"), stock=5), 2) for n in range(4)))
+    with django_assert_max_num_queries(CHECKOUT_QUERIES):
+        client.get("/checkout/")
+    location = start(client)["Location"]
+    with django_assert_max_num_queries(PAY_QUERIES):
+        client.get(location)
+    confirmation = pay(client, location)["Location"]
+    with django_assert_max_num_queries(CONFIRMATION_QUERIES):
+        client.get(confirmation)

@@ -136,6 +136,7 @@ class CheckoutForm(forms.Form):
     ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postal_code", "country", "phone")
 
     def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = _country_choices()  # type: ignore[attr-defined]
 
@@ -294,6 +295,7 @@ class PayForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=255)
 
     def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         offered = offered_payment_methods()
         choices = [(code, METHOD_LABELS.get(code, code)) for code in offered]
@@ -398,7 +400,12 @@ def pay(request: HttpRequest, checkout_id: UUID) -> HttpResponse:
     except CheckoutCompleted:
         return _completed(request, found)
     if result.order is None:
-        return render(request, "storefront/checkout/awaiting.html", {"checkout": found}, status=202)
+        context = {
+            "checkout": found,
+            "client_secret": result.payment.client_secret,
+            "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
+        }
+        return render(request, "storefront/checkout/awaiting.html", context, status=202)
     _remember(request, ORDERS, result.order.number)
     response = redirect("storefront:confirmation", number=result.order.number)
     # A guest's cart became the order: its cookie names nothing now.
@@ -406,17 +413,14 @@ def pay(request: HttpRequest, checkout_id: UUID) -> HttpResponse:
 
 
 def _completed(request: HttpRequest, found: Checkout) -> HttpResponse:
-    """A checkout already paid for: its order, if this browser may see it."""
+    """A checkout already paid for (by this browser: ``_own_checkout`` said
+    so), perhaps by Stripe's webhook after 3-D Secure: its confirmation."""
     order = getattr(found, "order", None)
-    if order is not None:
-        try:
-            placed_order(number=order.number, viewer=_customer(request), placed_here=_placed_here(request))
-        except OrderNotFound:
-            pass
-        else:
-            return redirect("storefront:confirmation", number=order.number)
-    messages.info(request, str(CheckoutCompleted.default_message))
-    return redirect("storefront:cart")
+    if order is None:
+        messages.info(request, str(CheckoutCompleted.default_message))
+        return redirect("storefront:cart")
+    _remember(request, ORDERS, order.number)
+    return redirect("storefront:confirmation", number=order.number)
 
 
 # The confirmation ------------------------------------------------------------
