@@ -311,7 +311,8 @@ def test_3d_secure_shows_a_page_saying_the_bank_wants_a_confirmation(fake_stripe
 
 
 def test_the_pages_cost_a_bounded_number_of_queries(django_assert_max_num_queries, shop_settings_cached):
-    client, _cart = guest_with_cart(*((make_variant(make_product(f"Item {n}"), stock=5), 2) for n in range(4)))
+    items = [(make_variant(make_product(f"Item {n}"), stock=5), 2) for n in range(4)]
+    client, _cart = guest_with_cart(*items)
     with django_assert_max_num_queries(CHECKOUT_QUERIES):
         client.get("/checkout/")
     location = start(client)["Location"]
