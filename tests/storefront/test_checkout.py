@@ -1,10 +1,12 @@
 """The checkout pages: delivery, payment, confirmation (issue 12 §3, §6)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from lojista.carts.models import Cart
 from lojista.carts.services import cart_line_add
@@ -321,3 +323,31 @@ def test_the_pages_cost_a_bounded_number_of_queries(django_assert_max_num_querie
     confirmation = pay(client, location)["Location"]
     with django_assert_max_num_queries(CONFIRMATION_QUERIES):
         client.get(confirmation)
+
+
+def test_a_payment_in_progress_says_so_and_keeps_the_same_attempt():
+    client, _cart = guest_with_cart()
+    location = start(client)["Location"]
+    Checkout.objects.update(
+        payment_attempt_key="another-tab", payment_attempt_until=timezone.now() + timedelta(minutes=1)
+    )
+
+    response = pay(client, location)
+
+    assert response.status_code == 409
+    assert "already being processed" in response.content.decode()
+    assert Order.objects.count() == 0
+
+
+def test_an_expired_hold_whose_stock_sold_out_goes_back_to_the_cart_with_the_reason():
+    variant = make_variant(make_product("Caneca"), price="12.50", stock=2)
+    client, _cart = guest_with_cart((variant, 2))
+    location = start(client)["Location"]
+    Checkout.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    Stock.objects.filter(variant=variant).update(quantity=0)
+
+    response = pay(client, location)
+
+    assert response.status_code == 302 and response["Location"] == "/cart/"
+    assert "This checkout expired" in client.get("/cart/").content.decode()
+    assert Order.objects.count() == 0
