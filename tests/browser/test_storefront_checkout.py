@@ -97,3 +97,43 @@ def test_a_declined_card_keeps_the_form(shopper):
     page.get_by_label("Test card token").fill("tok_visa")
     page.get_by_role("button", name="Pay").click()
     expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+
+
+# The right edge of the widest element of the page's main content. (The
+# page as a whole is the shell's: its footer is checked with the shell.)
+WIDEST_IN_MAIN = (
+    "Math.max(...[...document.querySelectorAll('main *')].map((e) => e.getBoundingClientRect().right))"
+)
+
+
+def test_on_a_phone_the_checkout_pages_fit_the_screen(shopper):
+    page = shopper
+    page.set_viewport_size({"width": 360, "height": 740})
+    fill_delivery(page)
+    assert page.evaluate(WIDEST_IN_MAIN) <= 360
+
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("heading", name="Payment")).to_be_visible()
+    assert page.evaluate(WIDEST_IN_MAIN) <= 360
+    page.get_by_role("radio", name="Test card").check()
+    page.get_by_role("button", name="Pay").click()
+    expect(page.get_by_role("heading", name="Thank you for your order")).to_be_visible()
+    assert page.evaluate(WIDEST_IN_MAIN) <= 360
+
+
+def test_without_javascript_the_methods_update_with_a_button(browser, live_server):
+    open_shop()
+    _client, cart = guest_with_cart()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(5_000)
+    context.add_cookies([{"name": COOKIE, "value": cart.token, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto("/checkout/")
+        expect(page.get_by_text("Standard")).to_have_count(0)
+        page.get_by_label("Country").select_option("PT")
+        page.get_by_role("button", name="Update shipping methods").click()
+        expect(page.get_by_role("radio", name="Standard")).to_be_visible()
+        expect(page.get_by_label("Country")).to_have_value("PT")
+    finally:
+        context.close()
