@@ -351,3 +351,13 @@ def test_an_expired_hold_whose_stock_sold_out_goes_back_to_the_cart_with_the_rea
     assert response.status_code == 302 and response["Location"] == "/cart/"
     assert "This checkout expired" in client.get("/cart/").content.decode()
     assert Order.objects.count() == 0
+
+
+def test_without_a_publishable_key_the_card_is_not_offered_on_the_page(fake_stripe, settings):
+    settings.STRIPE_PUBLISHABLE_KEY = ""
+    client, _cart = guest_with_cart()
+
+    page = client.get(start(client)["Location"]).content.decode()
+
+    assert 'value="stripe"' not in page and "js.stripe.com" not in page
+    assert 'value="test"' in page and 'value="offline"' in page

@@ -266,7 +266,7 @@ def shipping_methods(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "storefront/checkout/_methods.html",
-        {"methods": methods, "chosen_method": form.method_value(), "cart": cart and cart_view(cart=cart)},
+        {"methods": methods, "chosen_method": form.method_value()},
     )
 
 
@@ -297,7 +297,7 @@ class PayForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        offered = offered_payment_methods()
+        offered = _offered_here()
         choices = [(code, METHOD_LABELS.get(code, code)) for code in offered]
         self.fields["payment_method"].choices = choices  # type: ignore[attr-defined]
         if Payment.Gateway.TEST not in offered:
@@ -305,9 +305,19 @@ class PayForm(forms.Form):
             self.fields["payment_token"].widget = forms.HiddenInput()
 
 
+def _offered_here() -> list[str]:
+    """The checkout's payment methods that this page can take: a card through
+    Stripe needs the publishable key too, for Stripe.js to read the card."""
+    return [
+        code
+        for code in offered_payment_methods()
+        if code != Payment.Gateway.STRIPE or settings.STRIPE_PUBLISHABLE_KEY
+    ]
+
+
 def _new_pay_form(data: Mapping[str, Any] | None = None) -> PayForm:
     """A fresh form: a new Idempotency-Key, a new payment attempt."""
-    offered = offered_payment_methods()
+    offered = _offered_here()
     initial = {
         "payment_method": offered[0] if len(offered) == 1 else "",
         "payment_token": TEST_TOKEN,
@@ -334,8 +344,8 @@ def _own_checkout(request: HttpRequest, checkout_id: UUID) -> Checkout:
 def _step2(
     request: HttpRequest, found: Checkout, form: PayForm, status: int = 200, problem: str = ""
 ) -> HttpResponse:
-    offered = offered_payment_methods()
-    stripe = Payment.Gateway.STRIPE in offered and bool(settings.STRIPE_PUBLISHABLE_KEY)
+    offered = _offered_here()
+    stripe = Payment.Gateway.STRIPE in offered
     return render(
         request,
         "storefront/checkout/pay.html",
