@@ -361,3 +361,17 @@ def test_without_a_publishable_key_the_card_is_not_offered_on_the_page(fake_stri
 
     assert 'value="stripe"' not in page and "js.stripe.com" not in page
     assert 'value="test"' in page and 'value="offline"' in page
+
+
+def test_the_journey_in_portuguese_draws_every_page():
+    client, _cart = guest_with_cart()
+    client.post("/language/", {"language": "pt-br", "next": "/"})
+
+    assert client.get("/checkout/").status_code == 200
+    location = start(client)["Location"]
+    assert client.get(location).status_code == 200
+    confirmation = client.get(pay(client, location)["Location"])
+
+    assert confirmation.status_code == 200
+    assert '<html lang="pt-br">' in confirmation.content.decode()
+    assert Order.objects.get().language == "pt-br"
