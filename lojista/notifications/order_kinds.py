@@ -221,13 +221,16 @@ def _admin_url(order: dict[str, Any], shop: NotificationSettings, data: Any) -> 
     return {"admin_url": backoffice_order_url(order["number"])}
 
 
+def payment_instructions_text(shop: NotificationSettings) -> str:
+    """How to pay an order paid offline, in the active language: the shop's
+    instructions, or a general sentence when it wrote none."""
+    return localized(
+        shop.payment_instructions, translated_field(shop.translations, "payment_instructions")
+    ) or _("The shop will contact you with the details to pay by bank transfer or on delivery.")
+
+
 def _payment_instructions(order: dict[str, Any], shop: NotificationSettings, data: Any) -> dict[str, Any]:
-    return {
-        "payment_instructions": localized(
-            shop.payment_instructions, translated_field(shop.translations, "payment_instructions")
-        )
-        or _("The shop will contact you with the details to pay by bank transfer or on delivery.")
-    }
+    return {"payment_instructions": payment_instructions_text(shop)}
 
 
 def _message(order: dict[str, Any], shop: NotificationSettings, data: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from lojista.notifications.context import email_context
 from lojista.notifications.errors import EmailTemplateNotFound, OutboxMessageNotFound
 from lojista.notifications.kinds import EmailKind, EmailRef
 from lojista.notifications.models import EmailTemplate, NotificationSettings, OutboxMessage
-from lojista.notifications.order_kinds import ORDER
+from lojista.notifications.order_kinds import ORDER, payment_instructions_text
 from lojista.notifications.rendering import (
     LANGUAGE_CODES,
     RenderedEmail,
@@ -216,3 +216,9 @@ def order_email(*, order: Order, message_id: int) -> OrderEmail:
 def outbox_count(*, status: str) -> int:
     """How many outbox emails are in ``status`` (the home page's failed emails)."""
     return OutboxMessage.objects.filter(status=status).count()
+
+
+def offline_payment_instructions() -> str:
+    """What a customer paying offline is told (the confirmation page shows
+    the same text as the confirmation email), in the active language."""
+    return payment_instructions_text(NotificationSettings.load())

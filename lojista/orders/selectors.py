@@ -51,6 +51,19 @@ def customer_order(*, customer: User, number: int) -> Order:
     return order
 
 
+def placed_order(*, number: int, viewer: User | None, placed_here: Collection[int]) -> Order:
+    """Order ``number`` with its lines, for its confirmation page: to the
+    browser that placed it (``placed_here``, the numbers it placed) or to
+    the customer who owns it; anyone else is told it is not found."""
+    order = Order.objects.prefetch_related("lines").filter(number=number).first()
+    if order is None:
+        raise OrderNotFound()
+    owner = viewer is not None and order.customer_id is not None and order.customer_id == viewer.pk
+    if not owner and number not in placed_here:
+        raise OrderNotFound()
+    return order
+
+
 def _number_in(q: str) -> int | None:
     digits = q.removeprefix("#")
     return int(digits) if digits.isdigit() and len(digits) <= 10 else None

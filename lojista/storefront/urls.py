@@ -3,7 +3,7 @@ part's block is kept together."""
 
 from django.urls import path
 
-from .views import account, cart, catalog, language
+from .views import account, cart, catalog, checkout, language
 
 app_name = "storefront"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("cart/lines/<int:line_id>/", cart.cart_line, name="cart_line"),
     path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove_view, name="cart_line_remove"),
     # Checkout and confirmation
+    path("checkout/", checkout.checkout, name="checkout"),
+    path("checkout/shipping-methods/", checkout.shipping_methods, name="checkout_shipping_methods"),
+    path("checkout/<uuid:checkout_id>/pay/", checkout.pay, name="checkout_pay"),
+    path("orders/<int:number>/confirmation/", checkout.confirmation, name="confirmation"),
     # Account: login, register, password reset, my orders
     path("account/", account.account, name="account"),
     path("account/login/", account.login, name="login"),
