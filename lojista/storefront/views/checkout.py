@@ -40,7 +40,8 @@ from lojista.checkout.payment_methods import offered_payment_methods
 from lojista.checkout.selectors import ShippingOption, checkout_for_viewer, shipping_options_for_cart
 from lojista.checkout.services import ADDRESS_MAX_LENGTHS, EMAIL_MAX_LENGTH, checkout_start
 from lojista.core.countries import COUNTRIES, country_name
-from lojista.core.errors import DomainError, InvalidInput
+from lojista.core.errors import InvalidInput
+from lojista.core.forms import add_domain_error
 from lojista.core.ratelimit import RateLimited, rate_limit
 from lojista.customers.models import User
 from lojista.inventory.errors import InsufficientStock
@@ -150,20 +151,6 @@ class CheckoutForm(forms.Form):
         return str(value or "")
 
 
-def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
-    """Each of ``details.fields`` beside its field (``shipping_address.city``
-    is the form's ``city``), the rest and a fieldless error at the top."""
-    fields: Mapping[str, Any] = error.details.get("fields") or {}
-    placed = False
-    for name, problems in fields.items():
-        field = name.removeprefix("shipping_address.")
-        for problem in problems if isinstance(problems, list) else [problems]:
-            form.add_error(field if field in form.fields else None, str(problem))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
-
-
 def _initial(request: HttpRequest, cart: Cart) -> dict[str, Any]:
     """What the form starts with: what this browser typed for this cart's
     last checkout (coming back from step 2), else the account's email."""
@@ -245,7 +232,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             **landing_source(request),
         )
     except InvalidInput as error:
-        add_domain_error(form, error)
+        add_domain_error(form, error, prefix="shipping_address.")
         return _step1(request, form, cart, status=400)
     except RateLimited as error:
         form.add_error(None, _too_many(error))
