@@ -3,7 +3,7 @@ part's block is kept together."""
 
 from django.urls import path
 
-from .views import account, cart, catalog, language
+from .views import account, app, cart, catalog, language
 
 app_name = "storefront"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/login/", account.login, name="login"),
     # App: manifest, service worker, offline page
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline, name="offline"),
     # Language
     path("language/", language.language, name="language"),
 ]

@@ -1,5 +1,12 @@
 // Small progressive enhancements; every page works without them.
+// No inline script anywhere (the Content-Security-Policy forbids it): the
+// behaviours are named by data- attributes and wired here.
 document.addEventListener("change", (event) => {
+  // A select marked data-autosubmit sends its form when it changes.
+  if (event.target.matches && event.target.matches("select[data-autosubmit]") && event.target.form) {
+    event.target.form.requestSubmit();
+    return;
+  }
   // A "select all" box ticks or unticks every box named by its data-select-all.
   const all = event.target.closest("[data-select-all]");
   if (all) {
@@ -13,3 +20,13 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset && event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+document.addEventListener("click", (event) => {
+  // A button marked data-print prints the page.
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});
+// The print button needs this script: shown only when it runs.
+const showPrintButtons = () => document.querySelectorAll("[data-print][hidden]").forEach((button) => {
+  button.hidden = false;
+});
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showPrintButtons);
+else showPrintButtons();
