@@ -33,6 +33,7 @@ def test_the_service_worker_shows_the_offline_page_and_keeps_nothing_personal(pa
     page.reload()
     page.wait_for_function("!!navigator.serviceWorker.controller")
     page.goto("/cart/")
+    page.goto("/backoffice/login/")
     page.goto("/")
 
     page.context.set_offline(True)
@@ -48,6 +49,7 @@ def test_the_service_worker_shows_the_offline_page_and_keeps_nothing_personal(pa
     assert "/static/storefront/storefront.css" in kept
     assert not [path for path in kept if path.startswith(("/cart", "/account", "/checkout", "/orders"))]
     assert "/" not in kept and "/search/" not in kept
+    assert not [path for path in kept if path.startswith("/static/backoffice/")]
     # The cart is never answered from a cache: offline, it fails like any page.
     with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
         page.goto("/cart/")

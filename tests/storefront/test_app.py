@@ -78,7 +78,7 @@ def test_the_service_worker_keeps_the_offline_page_and_the_shells_static_files()
     assert "/static/storefront/storefront.css" in config["precached"]
     assert "/static/storefront/storefront.js" in config["precached"]
     assert "/static/django_htmx/htmx-2.min.js" in config["precached"]
-    assert config["static"] == "/static/"
+    assert config["static"] == ["/static/storefront/", "/static/django_htmx/"]
 
 
 def test_the_service_worker_never_keeps_anything_personal_nor_what_changes_state():

@@ -29,6 +29,9 @@ PRECACHED_STATIC = (
     "django_htmx/htmx-2.min.js",
     "storefront/icons/icon-192.png",
 )
+# Static folders whose files the worker keeps once fetched (the storefront's
+# own; the back office's are left to the browser).
+CACHED_STATIC_FOLDERS = ("storefront/", "django_htmx/")
 # Paths the worker never answers from its cache nor stores (the network or
 # nothing): whatever is personal or changes state.
 NEVER_CACHED = (
@@ -110,7 +113,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
                     "offline": reverse("storefront:offline"),
                     "precached": [static(path) for path in PRECACHED_STATIC],
                     "neverCached": NEVER_CACHED,
-                    "static": static(""),
+                    "static": [static(folder) for folder in CACHED_STATIC_FOLDERS],
                 },
                 indent=2,
             )

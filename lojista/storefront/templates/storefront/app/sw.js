@@ -1,7 +1,8 @@
 // The storefront's service worker (served from /sw.js so it controls the
 // whole site). What it does, in full:
 // - at install, it keeps the offline page and the shell's static files;
-// - static files: from the cache at once, refreshed from the network behind;
+// - the storefront's static files: from the cache at once, refreshed from
+//   the network behind (the back office's and images: the browser's way);
 // - pages: always from the network; when the network is gone, the offline page;
 // - never anything personal or that changes state: the cart, checkout,
 //   account, orders and confirmation pages, the language switch, the API,
@@ -37,7 +38,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin || neverCached(url)) {
     return;
   }
-  if (url.pathname.startsWith(CONFIG.static)) {
+  if (CONFIG.static.some((prefix) => url.pathname.startsWith(prefix))) {
     // Static files: the kept copy at once (refreshed behind), else the network.
     event.respondWith(
       caches.open(CONFIG.cache).then((cache) =>
