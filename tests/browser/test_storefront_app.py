@@ -149,3 +149,17 @@ def test_the_invoices_print_button_works_without_inline_script(page, owner):
 
     expect(page.locator("body")).to_have_attribute("data-printed", "yes")
     assert errors == []
+
+
+def test_the_keyboard_reaches_a_skip_link_first_and_the_content_next(page):
+    page.goto("/")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#main, .site-footer') !== null")
