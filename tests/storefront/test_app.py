@@ -117,3 +117,16 @@ def test_the_offline_page_speaks_portuguese():
     page = Client(headers={"accept-language": "pt-BR"}).get("/offline/").content.decode()
 
     assert '<html lang="pt-br">' in page
+
+
+def test_the_service_worker_is_the_same_for_everyone_and_looks_nothing_up(
+    customer, django_assert_max_num_queries, shop_settings_cached
+):
+    client = Client()
+    client.force_login(customer)
+    anonymous = Client().get("/sw.js").content
+
+    with django_assert_max_num_queries(2):  # the session and its user
+        response = client.get("/sw.js")
+
+    assert response.content == anonymous

@@ -6,6 +6,7 @@ import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -103,8 +104,9 @@ def manifest(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The worker's script, revalidated on every check (browsers look for a
     new worker at each navigation; the ``no-cache`` makes them see it)."""
-    response = render(
-        request,
+    # No request in its context: the worker is the same for everyone (no
+    # cart, no account looked up).
+    script = render_to_string(
         "storefront/app/sw.js",
         {
             "config": json.dumps(
@@ -118,8 +120,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
                 indent=2,
             )
         },
-        content_type="text/javascript; charset=utf-8",
     )
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
     response.headers["Service-Worker-Allowed"] = "/"
     return response
 
