@@ -10,6 +10,7 @@ from django.utils import translation
 
 from lojista.core.selectors import shop_settings
 from lojista.customers.models import ApiToken, User
+from tests.notifications.smtp import SmtpServer
 from tests.payments.fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
 
 # The live server's listen queue is 10 connections (Django's runserver
@@ -105,3 +106,20 @@ def fake_stripe(settings):
     settings.STRIPE_API_BASE = fake.url
     yield fake
     fake.stop()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A running SMTP server that Django sends every email to."""
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.host
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()

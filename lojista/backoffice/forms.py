@@ -2,27 +2,12 @@
 services they feed decide the rest. ``add_domain_error`` puts a service's
 refusal beside the fields it names, so the page keeps what was typed."""
 
-from typing import Any
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from lojista.core.errors import DomainError
-
-
-def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
-    """Show ``error`` on ``form``: each message of ``details.fields`` beside
-    its field when the form has it, the rest (and the message itself when no
-    field is named) at the top."""
-    fields: dict[str, Any] = error.details.get("fields") or {}
-    placed = False
-    for name, messages in fields.items():
-        for message in messages if isinstance(messages, list) else [messages]:
-            form.add_error(name if name in form.fields else None, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
+# Re-exported: the back office's views import it from here.
+from lojista.core.forms import add_domain_error as add_domain_error
 
 
 class LoginForm(forms.Form):

@@ -1,9 +1,11 @@
 """Forms of the order page: one per action. They check what the browser
 sent; the order services decide whether the action is allowed now."""
 
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lojista.notifications.schemas import MAX_MESSAGE_LENGTH
@@ -82,8 +84,22 @@ class MarkPaidForm(OrderForm):
         label=_("Payment reference"),
         required=False,
         max_length=REFERENCE_MAX_LENGTH,
-        help_text=_("For example the bank transfer's id. The order's total is recorded as paid now."),
+        help_text=_("For example the bank transfer's id. The order's total is recorded as paid."),
     )
+    paid_on = forms.DateField(
+        label=_("Paid on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When the money arrived; empty: now."),
+    )
+
+    def paid_at(self) -> datetime | None:
+        """The moment to record: now for today or no date, else noon of the
+        day given in the shop's time zone (the service refuses the future)."""
+        day: date | None = self.cleaned_data.get("paid_on")
+        if day is None or day == timezone.localdate():
+            return None
+        return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 class ContactForm(OrderForm):

@@ -3,7 +3,7 @@ block is kept together."""
 
 from django.urls import path
 
-from .views import auth, customers, emails, extensions, home, order, orders, products, settings, staff
+from .views import auth, customers, emails, extensions, home, order, orders, outbox, products, settings, staff
 
 app_name = "backoffice"
 
@@ -34,6 +34,9 @@ urlpatterns = [
     path("orders/<int:number>/contact/", order.contact, name="order_contact"),
     path("orders/<int:number>/refund/retry/", order.refund_retry, name="order_refund_retry"),
     path("orders/<int:number>/refund/manual/", order.refund_record, name="order_refund_record"),
+    # Emails that failed
+    path("emails/failed/", outbox.failed_emails, name="failed_emails"),
+    path("emails/<int:message_id>/retry/", outbox.retry, name="failed_email_retry"),
     # Products
     path("products/", products.products, name="products"),
     path("products/new/", products.product_new, name="product_new"),

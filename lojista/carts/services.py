@@ -25,7 +25,7 @@ from lojista.catalog.models import Variant
 from lojista.core.errors import InvalidInput
 from lojista.customers.models import User
 from lojista.customers.services import customer_login
-from lojista.customers.web import session_login
+from lojista.customers.web import session_login, session_register
 from lojista.inventory.errors import VariantNotFound
 from lojista.inventory.selectors import available_quantity, with_availability
 
@@ -313,6 +313,16 @@ def customer_session_login(
     (``customers.web.session_login``, the same throttle as the API), and the
     guest cart (the one the visitor's cookie names) merged."""
     customer = session_login(request, email=email, password=password)
+    return cart_after_login(customer=customer, guest_token=guest_cart_token, language=request.LANGUAGE_CODE)
+
+
+def customer_session_register(
+    request: HttpRequest, *, email: str, password: str, name: str, guest_cart_token: str | None
+) -> CustomerLogin:
+    """The storefront's registration: a new customer account logged in to
+    this browser session (``customers.web.session_register``, the API's
+    rate limits), and the guest cart merged as at login."""
+    customer = session_register(request, email=email, password=password, name=name)
     return cart_after_login(customer=customer, guest_token=guest_cart_token, language=request.LANGUAGE_CODE)
 
 

@@ -59,6 +59,15 @@ def _registration_problems(*, user: User, password: str) -> dict[str, list[str]]
 @transaction.atomic
 def customer_register(*, email: str, password: str, name: str, language: str = "") -> tuple[User, str]:
     """Create a customer account and return it with a new raw API token."""
+    user = customer_account_create(email=email, password=password, name=name, language=language)
+    return user, ApiToken.issue(user)
+
+
+@transaction.atomic
+def customer_account_create(*, email: str, password: str, name: str, language: str = "") -> User:
+    """Create a customer account (no API token: the storefront logs it in
+    to a browser session instead); raise InvalidInput naming ``email`` or
+    ``password``, or EmailTaken."""
     user = User(email=User.objects.normalize_email(email), name=name, language=language)
     problems = _registration_problems(user=user, password=password)
     if problems:
@@ -71,7 +80,7 @@ def customer_register(*, email: str, password: str, name: str, language: str = "
             user.save()
     except IntegrityError as exc:
         raise EmailTaken() from exc
-    return user, ApiToken.issue(user)
+    return user
 
 
 def _serialise_login_attempts(*, email: str, client_address: str) -> None:

@@ -23,7 +23,13 @@ from lojista.core.http import client_address
 from lojista.core.ratelimit import rate_limit
 from lojista.customers.auth import OWNER_ROLES, STAFF_ROLES, has_role
 from lojista.customers.models import User
-from lojista.customers.services import login_credentials_check, password_change
+from lojista.customers.services import (
+    customer_account_create,
+    login_credentials_check,
+    password_change,
+    password_reset_confirm,
+)
+from lojista.customers.tasks import request_password_reset
 
 # Any response, streamed ones (a CSV export) included.
 View = Callable[..., HttpResponseBase]
@@ -49,6 +55,17 @@ def session_login(
     return user
 
 
+def session_register(request: HttpRequest, *, email: str, password: str, name: str) -> User:
+    """Create a customer account (``services.customer_account_create``, in
+    the request's language) under the API's ``register`` rate limits, and log
+    it in to this browser session; raise RateLimited, InvalidInput (naming
+    ``email`` or ``password``) or EmailTaken. A POST under CSRF, like login."""
+    rate_limit(request, "register", email=email)
+    user = customer_account_create(email=email, password=password, name=name, language=request.LANGUAGE_CODE)
+    auth.login(request, user)
+    return user
+
+
 def session_password_change(request: HttpRequest, *, current_password: str, new_password: str) -> None:
     """Change the logged-in user's password from a page: every API token and
     every other session of theirs is logged out, this session stays (they
@@ -67,6 +84,24 @@ def session_password_change(request: HttpRequest, *, current_password: str, new_
     # The session holds a hash of the password: give this one the new hash,
     # so that the others, still holding the old, are the ones logged out.
     auth.update_session_auth_hash(request, user)
+
+
+def session_password_reset_request(request: HttpRequest, *, email: str) -> None:
+    """Email ``email`` a link to choose a new password, if it has an account
+    (``services.password_reset_request``, run as a task so that neither the
+    answer nor its time tells whether it does), under the API's rate limits
+    (``password_reset``, per email and client address); raise RateLimited."""
+    rate_limit(request, "password_reset", email=email)
+    request_password_reset.enqueue(email=email, language=request.LANGUAGE_CODE)
+
+
+def session_password_reset_confirm(request: HttpRequest, *, uid: str, token: str, new_password: str) -> User:
+    """Choose a new password with an emailed link (``services.
+    password_reset_confirm``: every session and token of the account is
+    logged out), counted per client address like the API's confirm; raise
+    RateLimited, InvalidResetLink or WeakPassword (naming ``new_password``)."""
+    rate_limit(request, "password_reset_confirm")
+    return password_reset_confirm(uid=uid, token=token, new_password=new_password)
 
 
 def _role_required(roles: Collection[str], view: View | None, login_url: str | None) -> Any:

@@ -13,10 +13,25 @@ urlpatterns = [
     path("search/", catalog.home, name="search"),
     # Cart
     path("cart/", cart.cart, name="cart"),
+    path("cart/add/", cart.cart_add, name="cart_add"),
+    path("cart/lines/<int:line_id>/", cart.cart_line, name="cart_line"),
+    path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove_view, name="cart_line_remove"),
     # Checkout and confirmation
     # Account: login, register, password reset, my orders
     path("account/", account.account, name="account"),
     path("account/login/", account.login, name="login"),
+    path("account/register/", account.register, name="register"),
+    path("account/logout/", account.logout, name="logout"),
+    path("account/password-reset/", account.password_reset, name="password_reset"),
+    path(
+        "account/password-reset/<uidb64>/<token>/",
+        account.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("account/orders/", account.orders, name="orders"),
+    path("account/orders/<int:number>/", account.order, name="order"),
+    path("account/orders/<int:number>/cancel/", account.order_cancel, name="order_cancel"),
+    path("account/orders/<int:number>/invoice/", account.order_invoice, name="order_invoice"),
     # App: manifest, service worker, offline page
     path("manifest.webmanifest", app.manifest, name="manifest"),
     path("sw.js", app.service_worker, name="service_worker"),

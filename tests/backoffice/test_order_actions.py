@@ -1,8 +1,11 @@
 """The order page's actions: each a POST that redirects back with a message,
 or shows the page again with the error and changes nothing."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from lojista.inventory.models import Stock
 from lojista.notifications.models import OutboxMessage
@@ -229,6 +232,26 @@ def test_marking_an_offline_order_paid_numbers_its_invoice(staff_client, staff):
     assert "The order is marked as paid: invoice 1." in text(response)
     assert OrderEvent.objects.get(order=order, type="paid").actor == staff
     assert "Mark as paid" not in text(response)
+
+
+def test_a_transfer_that_arrived_days_ago_is_recorded_on_that_day(staff_client):
+    order = order_of(offline=True)
+    three_days_ago = timezone.localdate() - timedelta(days=3)
+
+    staff_client.post(url(order, "mark-paid"), {"paid_on": three_days_ago.isoformat()})
+
+    assert timezone.localtime(fresh(order).paid_at).date() == three_days_ago
+
+
+def test_a_payment_date_in_the_future_is_refused(staff_client):
+    order = order_of(offline=True)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    response = staff_client.post(url(order, "mark-paid"), {"paid_on": tomorrow.isoformat()})
+
+    assert response.status_code in (400, 422)
+    assert 'value="' + tomorrow.isoformat() + '"' in text(response)
+    assert fresh(order).payment_status == "awaiting_payment"
 
 
 def test_a_card_order_cannot_be_marked_paid(staff_client):

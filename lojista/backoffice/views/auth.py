@@ -13,15 +13,18 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lojista.core.errors import DomainError, Throttled
-from lojista.core.ratelimit import rate_limit
 from lojista.customers.auth import STAFF_ROLES, has_role
 from lojista.customers.errors import InvalidCredentials
 from lojista.customers.models import User
 from lojista.customers.selectors import password_reset_account
-from lojista.customers.services import password_reset_confirm as password_reset_confirm_service
 from lojista.customers.services import user_language_set
-from lojista.customers.tasks import request_password_reset
-from lojista.customers.web import session_login, session_password_change, staff_required
+from lojista.customers.web import (
+    session_login,
+    session_password_change,
+    session_password_reset_confirm,
+    session_password_reset_request,
+    staff_required,
+)
 
 from ..forms import (
     LanguageForm,
@@ -121,13 +124,12 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            rate_limit(request, "password_reset", email=email)
+            session_password_reset_request(request, email=email)
         except Throttled as exc:
             form.add_error(None, str(exc.message))
             response = render(request, "backoffice/password_reset.html", {"form": form}, status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response
-        request_password_reset.enqueue(email=email, language=request.LANGUAGE_CODE)
         return render(request, "backoffice/password_reset_sent.html", {"email": email})
     status = 400 if form.errors else 200
     return render(request, "backoffice/password_reset.html", {"form": form}, status=status)
@@ -143,10 +145,8 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
     status = 200 if account is not None and request.method == "GET" else 400
     if account is not None and request.method == "POST" and form.is_valid():
         try:
-            # Like the API's confirm, counted per client address.
-            rate_limit(request, "password_reset_confirm")
-            password_reset_confirm_service(
-                uid=uidb64, token=token, new_password=form.cleaned_data["new_password"]
+            session_password_reset_confirm(
+                request, uid=uidb64, token=token, new_password=form.cleaned_data["new_password"]
             )
         except DomainError as exc:
             add_domain_error(form, exc)

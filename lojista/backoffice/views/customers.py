@@ -1,18 +1,12 @@
 """Customers: the registered customers with their orders, and one
 customer's page with their orders and the cart they have open now."""
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lojista.carts.selectors import cart_view, customer_open_cart
-from lojista.core.errors import InvalidInput
 from lojista.core.i18n import supported_language
 from lojista.customers.errors import CustomerNotFound
 from lojista.customers.selectors import registered_customer
@@ -20,19 +14,9 @@ from lojista.customers.web import staff_required
 from lojista.orders.customer_orders import staff_customer_orders, staff_customer_page, staff_customer_row
 
 from ..forms import CustomerSearchForm
+from ..paging import page_or_first
 
 PAGE_SIZE = 50
-T = TypeVar("T")
-
-
-def _page_or_first(request: HttpRequest, read: Callable[[str | None], T]) -> T:
-    """``read`` the page the request's cursor names; a cursor we did not hand
-    out (a hand-edited link) reads the first page, with a message."""
-    try:
-        return read(request.GET.get("cursor") or None)
-    except InvalidInput:
-        messages.error(request, _("That page link is not valid; here is the first page."))
-        return read(None)
 
 
 def _language_name(code: str) -> str:
@@ -46,7 +30,7 @@ def _language_name(code: str) -> str:
 def customers(request: HttpRequest) -> HttpResponse:
     form = CustomerSearchForm(request.GET)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = _page_or_first(request, lambda cursor: staff_customer_page(q=q, cursor=cursor, limit=PAGE_SIZE))
+    page = page_or_first(request, lambda cursor: staff_customer_page(q=q, cursor=cursor, limit=PAGE_SIZE))
     return render(request, "backoffice/customers/list.html", {"form": form, "q": q, "page": page})
 
 
@@ -57,7 +41,7 @@ def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
         person = registered_customer(customer_id=customer_id)
     except CustomerNotFound as exc:
         raise Http404(str(exc.message)) from exc
-    orders = _page_or_first(
+    orders = page_or_first(
         request, lambda cursor: staff_customer_orders(customer=person, cursor=cursor, limit=PAGE_SIZE)
     )
     cart = customer_open_cart(customer=person)

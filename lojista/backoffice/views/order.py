@@ -16,13 +16,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from lojista.core.countries import country_name
 from lojista.core.errors import DomainError, InvalidInput
-from lojista.core.models import ShopSettings
 from lojista.customers.models import User
 from lojista.customers.web import staff_required
 from lojista.notifications import kinds
@@ -31,6 +30,8 @@ from lojista.notifications.selectors import order_email
 from lojista.notifications.services import order_contact_send
 from lojista.orders import services
 from lojista.orders.errors import OrderNotFound
+from lojista.orders.invoice import TEMPLATE as INVOICE_TEMPLATE
+from lojista.orders.invoice import address_lines, customer_name, invoice_context
 from lojista.orders.models import Fulfilment, Order, OrderEvent
 from lojista.orders.selectors import (
     Audience,
@@ -108,22 +109,6 @@ def _entry(event: OrderEvent) -> Entry:
     )
 
 
-def _address(order: Order) -> list[str]:
-    """The shipping address (or a pickup's contact) as printed lines."""
-    address = order.shipping_address if isinstance(order.shipping_address, dict) else {}
-    city = " ".join(part for part in (address.get("postal_code"), address.get("city")) if part)
-    country = country_name(str(address.get("country", ""))) if address.get("country") else ""
-    lines = [address.get("name"), address.get("line1"), address.get("line2"), city, country]
-    return [str(line) for line in lines if line]
-
-
-def _customer_name(order: Order) -> str:
-    name = order.customer.name if order.customer is not None else ""
-    if not name and isinstance(order.shipping_address, dict):
-        name = str(order.shipping_address.get("name") or "")
-    return name
-
-
 @dataclass(frozen=True)
 class Step:
     """A button to one of the order's next statuses, with its form."""
@@ -175,8 +160,8 @@ def _page(
         "language": dict(settings.LANGUAGES).get(order.language, order.language),
         "actions": actions,
         "steps": steps,
-        "address": _address(order),
-        "customer_name": _customer_name(order),
+        "address": address_lines(order),
+        "customer_name": customer_name(order),
         "is_pickup": order.fulfilment == Fulfilment.PICKUP,
         "cancel_reason": CANCEL_REASONS.get(order.cancel_reason, order.cancel_reason),
         "event_by": EventBy,
@@ -287,11 +272,15 @@ def note(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 @staff_required
 def mark_paid(request: HttpRequest, number: int) -> HttpResponse:
+    form = MarkPaidForm(request.POST)
+
     def mark(order: Order, data: dict[str, Any]) -> str:
-        paid = services.order_mark_paid(order=order, actor=_actor(request), reference=data["reference"])
+        paid = services.order_mark_paid(
+            order=order, actor=_actor(request), reference=data["reference"], paid_at=form.paid_at()
+        )
         return _("The order is marked as paid: invoice %(invoice)s.") % {"invoice": paid.invoice_number}
 
-    return _act(request, number, "mark_paid_form", MarkPaidForm(request.POST), mark)
+    return _act(request, number, "mark_paid_form", form, mark)
 
 
 @require_POST
@@ -365,12 +354,5 @@ def invoice(request: HttpRequest, number: int) -> HttpResponse:
         order = staff_order(number=number)
     except OrderNotFound:
         return _not_found(request, number)
-    context = {
-        "order": order,
-        "lines": list(order.lines.all()),
-        "shop": ShopSettings.load(),
-        "address": _address(order),
-        "customer_name": _customer_name(order),
-        "is_pickup": order.fulfilment == Fulfilment.PICKUP,
-    }
-    return render(request, "backoffice/order/invoice.html", context)
+    context = invoice_context(order, back_url=reverse("backoffice:order", args=[order.number]))
+    return render(request, INVOICE_TEMPLATE, context)

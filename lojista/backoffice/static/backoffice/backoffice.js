@@ -20,13 +20,3 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset && event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
-document.addEventListener("click", (event) => {
-  // A button marked data-print prints the page.
-  if (event.target.closest && event.target.closest("[data-print]")) window.print();
-});
-// The print button needs this script: shown only when it runs.
-const showPrintButtons = () => document.querySelectorAll("[data-print][hidden]").forEach((button) => {
-  button.hidden = false;
-});
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showPrintButtons);
-else showPrintButtons();
