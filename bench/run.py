@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import emails, flash_sale
+from bench import emails, flash_sale, page_weight
 from bench.harness import setup_django, test_database
 
-BENCHMARKS = {"flash_sale": flash_sale.run, "emails": emails.run}
+BENCHMARKS = {"flash_sale": flash_sale.run, "emails": emails.run, "page_weight": page_weight.run}
 
 if __name__ == "__main__":
     setup_django()

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # First: under /api/ it turns every error the others answer into JSON.
     "lojista.api.ApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (docs/security.md).
+    "lojista.core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lojista.storefront.middleware.SourceTrackingMiddleware",
@@ -158,6 +160,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
+# collectstatic also writes a gzip copy of each file, which WhiteNoise sends to
+# browsers that accept it (bench/page_weight.py: pages under 100 KB).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # Email: smtp://user:pass@host:port (smtp+tls://, smtp+ssl://), consolemail://, filemail://path
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -265,6 +273,13 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # Asking browsers to preload the domain is its owner's decision (a submission
 # to the browsers' list, hard to undo), not a default; check --deploy would
 # warn about it in every shop.
+# Content-Security-Policy (lojista.core.security_headers): CSP_REPORT_ONLY=true
+# sends it as Content-Security-Policy-Report-Only, to try a change safely.
+# Referrer-Policy (same-origin) and nosniff are Django's defaults.
+LOJISTA_CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # A password-reset link works for this many seconds (and once: it stops

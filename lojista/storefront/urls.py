@@ -3,7 +3,7 @@ part's block is kept together."""
 
 from django.urls import path
 
-from .views import account, cart, catalog, checkout, language
+from .views import account, app, cart, catalog, checkout, language
 
 app_name = "storefront"
 
@@ -37,6 +37,9 @@ urlpatterns = [
     path("account/orders/<int:number>/cancel/", account.order_cancel, name="order_cancel"),
     path("account/orders/<int:number>/invoice/", account.order_invoice, name="order_invoice"),
     # App: manifest, service worker, offline page
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline, name="offline"),
     # Language
     path("language/", language.language, name="language"),
 ]

@@ -11,3 +11,14 @@ document.addEventListener("submit", (event) => {
     form.querySelectorAll("button[type=submit]").forEach((button) => button.setAttribute("aria-disabled", "true"));
   }
 });
+
+// App: the service worker (an offline page, the static files kept; see
+// /sw.js). Only the storefront loads this file, so only it registers.
+(() => {
+  const script = document.currentScript;
+  const url = script && script.dataset.serviceWorker;
+  if (!url || !("serviceWorker" in navigator)) return;
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register(url, { scope: "/" }).catch(() => undefined);
+  });
+})();
