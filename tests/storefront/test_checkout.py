@@ -278,10 +278,14 @@ def test_stripe_js_is_loaded_only_on_the_payment_page_when_stripe_is_configured(
     assert "js.stripe.com" not in client.get("/checkout/").content.decode()
     location = start(client)["Location"]
 
-    page = client.get(location).content.decode()
+    response = client.get(location)
+    page = response.content.decode()
 
     assert '<script src="https://js.stripe.com/v3/"' in page
     assert 'data-stripe-key="pk_test_fake"' in page and 'id="card-element"' in page
+    # The security policy lets this page, and only this one, load and frame Stripe.
+    assert "https://js.stripe.com" in response["Content-Security-Policy"]
+    assert "stripe" not in client.get("/checkout/")["Content-Security-Policy"]
 
 
 def test_a_card_paid_with_stripe_places_the_order(fake_stripe, settings):

@@ -43,6 +43,7 @@ from lojista.core.countries import COUNTRIES, country_name
 from lojista.core.errors import InvalidInput
 from lojista.core.forms import add_domain_error
 from lojista.core.ratelimit import RateLimited, rate_limit
+from lojista.core.security_headers import csp_allow_stripe
 from lojista.customers.models import User
 from lojista.inventory.errors import InsufficientStock
 from lojista.notifications.selectors import offline_payment_instructions
@@ -352,6 +353,7 @@ def _step2(
 
 
 @require_http_methods(["GET", "POST"])
+@csp_allow_stripe
 def pay(request: HttpRequest, checkout_id: UUID) -> HttpResponse:
     found = _own_checkout(request, checkout_id)
     if found.status == Checkout.Status.OUTDATED:
