@@ -268,7 +268,7 @@ def test_the_product_page_shows_the_product_and_a_picker_of_its_variants(tee):
     assert 'src="/static/demo/organic-cotton-tee.svg" alt="Organic Tee"' in page
     assert 'src="/static/demo/linen-shirt.svg" alt="Organic Tee, picture 2"' in page
     assert "<p>Soft &amp; heavy.</p>" in page
-    assert "<legend>Choose: Size / colour</legend>" in page
+    assert "<legend>Choose: Size / Colour</legend>" in page
     # The first in stock is chosen; its price and stock show at the top.
     assert "checked" in radio(page, small)
     assert 'id="product-price" aria-live="polite">€24.00</p>' in page

@@ -121,7 +121,7 @@ def _listing(request: HttpRequest, *, searching: bool) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         status = 400
     variants = with_availability(Variant.objects.all())
     try:
@@ -214,13 +214,28 @@ def variant_choices(variants: list[Variant], wanted: int | None) -> list[Variant
     ]
 
 
-def _option_names(variants: list[Variant]) -> list[str]:
-    """The options the variants differ by ("size", "colour"), in order."""
+# The options of the demo and the usual ones, in the customer's language; any
+# other is shown as the merchant named it.
+OPTION_NAMES = {
+    "size": gettext_lazy("Size"),
+    "colour": gettext_lazy("Colour"),
+    "color": gettext_lazy("Colour"),
+    "material": gettext_lazy("Material"),
+    "scent": gettext_lazy("Scent"),
+    "grind": gettext_lazy("Grind"),
+    "weight": gettext_lazy("Weight"),
+}
+
+
+def option_names(variants: list[Variant]) -> list[str]:
+    """The options the variants differ by ("Size", "Colour"), in order."""
     names: list[str] = []
     for variant in variants:
         for name in variant.options or {}:
-            if str(name) not in names:
-                names.append(str(name))
+            label = str(OPTION_NAMES.get(str(name).lower(), str(name)))
+            label = label[:1].upper() + label[1:]
+            if label not in names:
+                names.append(label)
     return names
 
 
@@ -270,7 +285,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
         # Without JavaScript the input cannot follow the choice: it allows the
         # most any choice does, and the cart refuses more than the variant's.
         "quantity_max": max((c.max_quantity for c in choices if c.stock.in_stock), default=1),
-        "option_names": _option_names(variants),
+        "option_names": option_names(variants),
         "lowest_price": min(prices, default=None),
         "price_varies": len(set(prices)) > 1,
         "stock": _product_stock(variants),
