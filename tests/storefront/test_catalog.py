@@ -65,6 +65,7 @@ def test_the_home_page_shows_each_published_product_with_image_price_and_stock()
 
     assert response.status_code == 200
     page = page_of(response)
+    assert "<title>Lojista Demo Shop</title>" in page
     assert "Secret Draft" not in page
     tee_card = card_of(page, "Organic Tee")
     assert 'href="/products/organic-tee/"' in tee_card
@@ -166,6 +167,7 @@ def test_search_finds_products_by_name_description_or_sku():
     by_description = page_of(client.get("/search/", {"q": "glazed"}))
     by_sku = page_of(client.get("/search/", {"q": "shirt-1"}))
 
+    assert "<title>Search: stoneware · Lojista Demo Shop</title>" in by_name
     assert "Results for “stoneware”" in by_name
     assert "Stoneware Mug" in by_name and "Linen Shirt" not in by_name
     assert "Stoneware Mug" in by_description
@@ -211,6 +213,15 @@ def test_a_search_too_long_is_a_message_not_an_error():
     page = page_of(response)
     assert "Your search is too long: use at most 200 characters." in page
     assert "No product matches" not in page
+
+
+def test_the_home_page_ignores_a_query():
+    make_variant(make_product("Stoneware Mug"), stock=5)
+
+    response = Client().get("/", {"q": "x" * 300})
+
+    assert response.status_code == 200
+    assert "Stoneware Mug" in page_of(response)
 
 
 def test_search_pages_keep_the_query():

@@ -112,11 +112,12 @@ class SearchForm(forms.Form):
 
 
 def _listing(request: HttpRequest, *, searching: bool) -> HttpResponse:
-    form = SearchForm(request.GET)
+    # The home page lists everything, whatever ``q`` it is sent.
+    form = SearchForm(request.GET if searching else {"cursor": request.GET.get("cursor", "")})
     status = 200
     q, cursor = "", None
     if form.is_valid():
-        q = form.cleaned_data["q"].strip() if searching else ""
+        q = form.cleaned_data["q"].strip()
         cursor = form.cleaned_data["cursor"] or None
     else:
         for errors in form.errors.values():
