@@ -215,6 +215,14 @@ def test_a_search_too_long_is_a_message_not_an_error():
     assert "No product matches" not in page
 
 
+@pytest.mark.parametrize("params", [{"q": "mug\x00"}, {"cursor": "\x00"}])
+def test_a_null_character_in_a_search_is_a_message_not_an_error(params):
+    response = Client().get("/search/", params)
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in page_of(response)
+
+
 def test_the_home_page_ignores_a_query():
     make_variant(make_product("Stoneware Mug"), stock=5)
 
