@@ -52,7 +52,7 @@ def test_the_stock_badge_says_only_n_left_from_the_low_stock_threshold(available
 def test_the_home_page_shows_each_published_product_with_image_price_and_stock():
     tee = make_product("Organic Tee", slug="organic-tee", images=["/static/demo/organic-cotton-tee.svg"])
     make_variant(tee, price="24.00", stock=10)
-    make_variant(tee, price="26.00", stock=0)
+    make_variant(tee, price="26.00", stock=3)
     mug = make_product("Stoneware Mug", slug="mug")
     make_variant(mug, price="12.50", stock=2)
     sold_out = make_product("Wool Beanie", slug="beanie")
@@ -77,6 +77,21 @@ def test_the_home_page_shows_each_published_product_with_image_price_and_stock()
     assert "Only 2 left" in mug_card
     assert "Out of stock" in card_of(page, "Wool Beanie")
     assert "In stock" in card_of(page, "Gift Card")
+
+
+def test_the_from_price_is_of_the_variants_in_stock():
+    tee = make_product("Organic Tee")
+    make_variant(tee, price="19.00", stock=0)
+    make_variant(tee, price="24.00", stock=5)
+    make_variant(tee, price="26.00", stock=5)
+    sold_out = make_product("Wool Beanie")
+    make_variant(sold_out, price="18.00", stock=0)
+    make_variant(sold_out, price="20.00", stock=0)
+
+    page = page_of(Client().get("/"))
+
+    assert "from €24.00" in card_of(page, "Organic Tee")
+    assert "from €18.00" in card_of(page, "Wool Beanie")
 
 
 def test_a_held_unit_is_not_counted_as_left():

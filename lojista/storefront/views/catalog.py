@@ -90,7 +90,9 @@ class ProductCard:
 
 def product_card(product: Product) -> ProductCard:
     variants = _variants_of(product)
-    prices = [variant.price for variant in variants]
+    # "from €x": the lowest price one can buy at, while any variant can be bought.
+    buyable = [variant for variant in variants if stock_status(available_quantity(variant)).in_stock]
+    prices = [variant.price for variant in buyable or variants]
     return ProductCard(
         product=product,
         image=product.images[0] if product.images else "",
