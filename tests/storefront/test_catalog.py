@@ -238,6 +238,16 @@ def test_a_null_character_in_a_search_is_a_message_not_an_error(params):
     assert "Null characters are not allowed." in page_of(response)
 
 
+def test_a_bad_cursor_keeps_the_search():
+    make_variant(make_product("Stoneware Mug"), stock=5)
+    make_variant(make_product("Linen Shirt"), stock=5)
+
+    response = Client().get("/search/", {"q": "mug", "cursor": "\x00"})
+
+    assert response.status_code == 400
+    assert "Stoneware Mug" in page_of(response) and "Linen Shirt" not in page_of(response)
+
+
 def test_the_home_page_ignores_a_query():
     make_variant(make_product("Stoneware Mug"), stock=5)
 

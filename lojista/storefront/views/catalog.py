@@ -117,15 +117,14 @@ def _listing(request: HttpRequest, *, searching: bool) -> HttpResponse:
     # The home page lists everything, whatever ``q`` it is sent.
     form = SearchForm(request.GET if searching else {"cursor": request.GET.get("cursor", "")})
     status = 200
-    q, cursor = "", None
-    if form.is_valid():
-        q = form.cleaned_data["q"].strip()
-        cursor = form.cleaned_data["cursor"] or None
-    else:
+    if not form.is_valid():
+        # Said above the list; the fields that are valid still apply.
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
         status = 400
+    q = form.cleaned_data.get("q", "").strip()
+    cursor = form.cleaned_data.get("cursor") or None
     variants = with_availability(Variant.objects.all())
     try:
         page = selectors.product_page(q=q, cursor=cursor, limit=PAGE_SIZE, variants=variants)
