@@ -10,7 +10,8 @@ app_name = "storefront"
 urlpatterns = [
     # Catalog: home, search, product pages
     path("", catalog.home, name="home"),
-    path("search/", catalog.home, name="search"),
+    path("search/", catalog.search, name="search"),
+    path("products/<slug:slug>/", catalog.product, name="product"),
     # Cart
     path("cart/", cart.cart, name="cart"),
     path("cart/add/", cart.cart_add, name="cart_add"),
