@@ -7,7 +7,7 @@ Logging in and registering are ``carts.services.customer_session_login`` /
 ``customer_session_register``: the API's checks and rate limits, with the
 guest cart of this browser merged into the account's (what the merge changed
 is shown as messages). Anyone with an account may log in here, staff too:
-they may shop as customers (decision 2061). The orders are the API's
+they may shop as customers (decision 135). The orders are the API's
 ``orders.selectors.customer_order*``; another customer's order is a 404.
 """
 
