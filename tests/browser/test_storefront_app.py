@@ -163,3 +163,44 @@ def test_the_keyboard_reaches_a_skip_link_first_and_the_content_next(page):
     expect(page.locator("#main")).to_be_focused()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('#main, .site-footer') !== null")
+
+
+def test_a_shop_with_products_and_a_cart_has_no_serious_accessibility_problem(browser, live_server):
+    """The pages with content in them (cards, the variant picker, cart lines,
+    the checkout form), at a phone's width: nothing serious, nothing wider
+    than the screen, no policy refusal."""
+    from lojista.storefront.cart_session import COOKIE
+    from tests.catalog.factories import make_product, make_variant
+    from tests.storefront.checkout_helpers import guest_with_cart, open_shop
+
+    open_shop()
+    product = make_product("Ceramic mug", slug="ceramic-mug")
+    make_variant(product, name="Ocean blue", price="18.00", stock=2)
+    make_variant(product, name="Sand", price="18.00", stock=0)
+    _client, cart = guest_with_cart((make_variant(make_product("Tee"), price="29.90", stock=5), 1))
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    context.add_cookies([{"name": COOKIE, "value": cart.token, "url": live_server.url}])
+    page = context.new_page()
+    errors = csp_errors(page)
+    paths = [
+        "/",
+        "/search/?q=mug",
+        "/products/ceramic-mug/",
+        "/cart/",
+        "/checkout/",
+        "/account/register/",
+        "/account/password-reset/",
+    ]
+    found, wide = {}, []
+    try:
+        for path in paths:
+            page.goto(path)
+            found[path] = serious_violations(page)
+            if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+                wide.append(path)
+    finally:
+        context.close()
+
+    assert found == {path: [] for path in paths}
+    assert wide == []
+    assert errors == []
