@@ -57,7 +57,7 @@ def products():
 
 
 def line(page, name: str):
-    return page.get_by_role("listitem").filter(has_text=name)
+    return page.locator("li.cart-line").filter(has_text=name)
 
 
 def test_a_guests_cart_survives_the_browser_and_an_item_that_ran_out_blocks_checkout(
