@@ -48,10 +48,16 @@ def test_a_customer_browses_searches_and_picks_a_variant(page, demo_catalog):
     # The pictures are there (an image that fails to load has no natural width).
     image = mug.locator("img")
     expect(image).to_have_attribute("src", "/static/demo/stoneware-mug.svg")
-    page.wait_for_function("[...document.images].every((image) => image.complete)")
-    assert page.evaluate(
-        "[...document.querySelectorAll('.product-card img')].every((i) => i.naturalWidth > 0)"
+    # Polled from here: wait_for_function would evaluate a string inside the
+    # page, which the shop's CSP refuses (no unsafe-eval).
+    loaded = (
+        "[...document.querySelectorAll('.product-card img')].every((i) => i.complete && i.naturalWidth > 0)"
     )
+    for _attempt in range(50):
+        if page.evaluate(loaded):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(loaded)
     screenshot(page, "storefront-home")
 
     page.get_by_role("searchbox", name="Search products").fill("mug")
