@@ -20,14 +20,6 @@ class PasswordChangeForm(forms.Form):
     new_password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
 
 
-class PasswordResetForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), max_length=254)
-
-
-class PasswordResetConfirmForm(forms.Form):
-    new_password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
-
-
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 

@@ -39,19 +39,5 @@ class RegisterForm(forms.Form):
         self.fields["password"].help_text = " ".join(password_validators_help_texts())
 
 
-class PasswordResetForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-
-
-class PasswordResetConfirmForm(forms.Form):
-    new_password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-
 class CancelForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, cancel this order"))

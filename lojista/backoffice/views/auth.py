@@ -16,13 +16,11 @@ from lojista.core.errors import DomainError, Throttled
 from lojista.customers.auth import STAFF_ROLES, has_role
 from lojista.customers.errors import InvalidCredentials
 from lojista.customers.models import User
-from lojista.customers.selectors import password_reset_account
+from lojista.customers.password_pages import password_reset_confirm_page, password_reset_page
 from lojista.customers.services import user_language_set
 from lojista.customers.web import (
     session_login,
     session_password_change,
-    session_password_reset_confirm,
-    session_password_reset_request,
     staff_required,
 )
 
@@ -30,8 +28,6 @@ from ..forms import (
     LanguageForm,
     LoginForm,
     PasswordChangeForm,
-    PasswordResetConfirmForm,
-    PasswordResetForm,
     add_domain_error,
 )
 
@@ -117,45 +113,22 @@ def language(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    """Public: ask for a link to choose a new password. The answer is the
-    same whether or not the email has an account (the API's reset, under
-    its rate limits, run as a task so that its time tells nothing either)."""
-    form = PasswordResetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        try:
-            session_password_reset_request(request, email=email)
-        except Throttled as exc:
-            form.add_error(None, str(exc.message))
-            response = render(request, "backoffice/password_reset.html", {"form": form}, status=429)
-            response["Retry-After"] = str(exc.retry_after)
-            return response
-        return render(request, "backoffice/password_reset_sent.html", {"email": email})
-    status = 400 if form.errors else 200
-    return render(request, "backoffice/password_reset.html", {"form": form}, status=status)
+    """Public: ask for a link to choose a new password."""
+    return password_reset_page(
+        request,
+        template="backoffice/password_reset.html",
+        sent_template="backoffice/password_reset_sent.html",
+    )
 
 
 @sensitive_post_parameters("new_password")
 @require_http_methods(["GET", "POST"])
 def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """Public: choose a new password with the emailed link, then log in
-    with it (every session and token of the account was logged out)."""
-    account = password_reset_account(uid=uidb64, token=token)
-    form = PasswordResetConfirmForm(request.POST or None)
-    status = 200 if account is not None and request.method == "GET" else 400
-    if account is not None and request.method == "POST" and form.is_valid():
-        try:
-            session_password_reset_confirm(
-                request, uid=uidb64, token=token, new_password=form.cleaned_data["new_password"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status if isinstance(exc, Throttled) else 400
-        else:
-            messages.success(request, _("Your password was changed. Log in with it."))
-            return redirect("backoffice:login")
-    # The token in the URL reaches no other site: SecurityMiddleware's
-    # Referrer-Policy is same-origin (no-referrer would make browsers post
-    # "Origin: null", which the CSRF check refuses).
-    context = {"form": form, "valid_link": account is not None}
-    return render(request, "backoffice/password_reset_confirm.html", context, status=status)
+    """Public: choose a new password with the emailed link."""
+    return password_reset_confirm_page(
+        request,
+        uidb64=uidb64,
+        token=token,
+        template="backoffice/password_reset_confirm.html",
+        login_url="backoffice:login",
+    )

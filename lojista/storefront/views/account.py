@@ -27,8 +27,7 @@ from lojista.core.errors import DomainError, InvalidInput, Throttled
 from lojista.core.forms import add_domain_error
 from lojista.customers.errors import InvalidCredentials
 from lojista.customers.models import User
-from lojista.customers.selectors import password_reset_account
-from lojista.customers.web import session_password_reset_confirm, session_password_reset_request
+from lojista.customers.password_pages import password_reset_confirm_page, password_reset_page
 from lojista.orders.errors import OrderNotFound
 from lojista.orders.invoice import TEMPLATE as INVOICE_TEMPLATE
 from lojista.orders.invoice import address_lines, invoice_context
@@ -41,8 +40,6 @@ from .. import cart_session
 from ..account_forms import (
     CancelForm,
     LoginForm,
-    PasswordResetConfirmForm,
-    PasswordResetForm,
     RegisterForm,
 )
 from .language import safe_next
@@ -157,43 +154,25 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    """Ask for a link to choose a new password. The answer is the same
-    whether or not the email has an account."""
-    form = PasswordResetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        try:
-            session_password_reset_request(request, email=email)
-        except Throttled as exc:
-            form.add_error(None, str(exc.message))
-            return _refused(request, "storefront/account/password_reset.html", {"form": form}, exc)
-        return render(request, "storefront/account/password_reset_sent.html", {"email": email})
-    status = 400 if form.errors else 200
-    return render(request, "storefront/account/password_reset.html", {"form": form}, status=status)
+    """Ask for a link to choose a new password."""
+    return password_reset_page(
+        request,
+        template="storefront/account/password_reset.html",
+        sent_template="storefront/account/password_reset_sent.html",
+    )
 
 
 @sensitive_post_parameters("new_password")
 @require_http_methods(["GET", "POST"])
 def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """Choose a new password with the emailed link (``core.links.
-    password_reset_url``), then log in with it: every session and token of
-    the account was logged out."""
-    account = password_reset_account(uid=uidb64, token=token)
-    form = PasswordResetConfirmForm(request.POST or None)
-    status = 200 if account is not None and request.method == "GET" else 400
-    if account is not None and request.method == "POST" and form.is_valid():
-        try:
-            session_password_reset_confirm(
-                request, uid=uidb64, token=token, new_password=form.cleaned_data["new_password"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status if isinstance(exc, Throttled) else 400
-        else:
-            messages.success(request, _("Your password was changed. Log in with it."))
-            return redirect(LOGIN_URL)
-    context = {"form": form, "valid_link": account is not None}
-    return render(request, "storefront/account/password_reset_confirm.html", context, status=status)
+    """Choose a new password with the emailed link (``core.links.password_reset_url``)."""
+    return password_reset_confirm_page(
+        request,
+        uidb64=uidb64,
+        token=token,
+        template="storefront/account/password_reset_confirm.html",
+        login_url=LOGIN_URL,
+    )
 
 
 @require_GET
