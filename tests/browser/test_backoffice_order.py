@@ -109,6 +109,9 @@ def test_the_order_page_screenshot(page, staff):
     log_in(page, "staff@example.com", "staff password 1", next_path=f"/backoffice/orders/{order.number}/")
     page.get_by_label("Tracking link").first.fill(TRACKING)
     page.get_by_role("button", name="Mark as Processed").click()
+    # The move's page must have loaded before reloading it (a reload while the
+    # POST's redirect is still navigating loses the page).
+    expect(page.get_by_role("status")).to_contain_text(f"Order #{order.number} is now Processed.")
     page.reload()  # without the flash message
     open_preview(page, "Order processed")
     expect(page.frame_locator(".email-frame").first.get_by_text("Track your package")).to_be_visible()
