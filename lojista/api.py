@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from lojista.backoffice.api import router as extension_store_router
 from lojista.carts.api import router as carts_router
 from lojista.catalog.api import router as catalog_router
 from lojista.checkout.api import router as checkout_router
@@ -32,6 +33,7 @@ from lojista.core.errors import (
     PermissionDenied,
     ServerError,
 )
+from lojista.core.extensions import extension_api_routers
 from lojista.core.schemas import document_text_rule
 from lojista.core.validation import (
     CONTROL_CHARACTERS_MESSAGE,
@@ -292,3 +294,7 @@ api.add_router("/", payments_router)
 api.add_router("/", orders_router)
 api.add_router("/", completion_router)
 api.add_router("/", notifications_router)
+api.add_router("/", extension_store_router)
+# Installed extensions' endpoints (core.extensions: 404 while uninstalled).
+for extension_router in extension_api_routers():
+    api.add_router("/", extension_router)

@@ -73,7 +73,10 @@ INSTALLED_APPS = [
 
 # Extensions the owner may install (lojista.core.extensions; each is off until
 # installed): optional apps, appended to INSTALLED_APPS. Core never imports them.
-LOJISTA_EXTENSIONS: list[str] = []
+LOJISTA_EXTENSIONS: list[str] = [
+    "lojista.extensions.abandoned_checkouts",
+    "lojista.extensions.order_webhooks",
+]
 INSTALLED_APPS += LOJISTA_EXTENSIONS
 
 MIDDLEWARE = [

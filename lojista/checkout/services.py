@@ -41,6 +41,7 @@ from lojista.checkout.errors import (
 )
 from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod, ShippingZone
 from lojista.checkout.selectors import method_serves, shipping_price
+from lojista.checkout.signals import checkout_started
 from lojista.core.countries import is_country_code
 from lojista.core.errors import InvalidInput
 from lojista.core.i18n import language_codes
@@ -294,6 +295,7 @@ def checkout_start(
         items={line.variant_id: line.quantity for line in view.lines if line.variant_id is not None},
         expires_at=checkout.expires_at,
     )
+    checkout_started.send(sender=Checkout, checkout=checkout)
     return checkout
 
 

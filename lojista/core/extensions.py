@@ -15,8 +15,12 @@ once and installing again resumes, with its data kept:
   app that holds the task), and the task function is wrapped in
   ``when_installed`` too, for a run enqueued just before an uninstall;
 - signal receivers are wrapped in ``when_installed``;
-- pages and endpoints call ``extension_installed(slug)`` and answer 404
-  while it is off.
+- pages and endpoints are mounted by the glue (``lojista/urls.py``,
+  ``lojista/api.py``) from the dotted paths its AppConfig names
+  (``api_router``, ``backoffice_urls``, ``storefront_urls``), and every one
+  of them answers 404 while it is off: the glue wraps each view
+  (``extension_urlpatterns``, ``extension_api_routers``), so an extension
+  cannot forget to.
 
 The flag is read from the database on every check (one primary-key-sized
 query; no cache), so an uninstall committed in one process is seen by the
@@ -24,7 +28,7 @@ next check of every other process: web workers, task workers, schedulers.
 """
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,7 +37,10 @@ from django.conf import settings
 from django.core.checks import CheckMessage, register
 from django.core.checks import Error as CheckError
 from django.db import transaction
+from django.http import Http404
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 
 from lojista.core.errors import ExtensionNotFound
 
@@ -47,13 +54,45 @@ F = TypeVar("F", bound=Callable[..., Any])
 # so the model is imported inside the functions that query it.
 
 
+@dataclass(frozen=True)
+class BackofficeLink:
+    """A link the back office's menu shows while the extension is installed:
+    ``url_name`` is reversed (``abandoned_checkouts:list``), ``parent`` the
+    section it sits under (``backoffice:orders``; "" for a section of its own),
+    ``owners_only`` hides it from staff."""
+
+    label: str | Promise
+    url_name: str
+    parent: str = ""
+    owners_only: bool = False
+
+
 class ExtensionConfig(AppConfig):
     """The AppConfig of an extension: ``slug`` names it in the database and the
     API (``abandoned-checkouts``); ``verbose_name`` and ``description`` are
-    shown to the owner (wrap them in gettext_lazy)."""
+    shown to the owner (wrap them in gettext_lazy).
+
+    Where it mounts (dotted paths, imported by the glue at start-up; "" for
+    none), every view guarded by the install flag:
+
+    - ``api_router``: a ninja ``Router`` mounted at ``/api/v1/``; its paths
+      are its own (``/admin/webhooks``), documented in the OpenAPI document;
+    - ``backoffice_urls``: a URLconf module mounted at ``/backoffice/<slug>/``
+      (its ``app_name`` is the namespace); its views check roles themselves
+      (``customers.web.staff_required``), as the back office's do;
+    - ``storefront_urls``: a URLconf module mounted at ``/``, before the
+      storefront's own pages, for the pages customers open (from an email);
+    - ``backoffice_links``: the menu entries of its back-office pages;
+    - ``backoffice_url_name``: the page the Extension Store links to.
+    """
 
     slug: str = ""
     description: str | Promise = ""
+    api_router: str = ""
+    backoffice_urls: str = ""
+    storefront_urls: str = ""
+    backoffice_links: tuple[BackofficeLink, ...] = ()
+    backoffice_url_name: str = ""
 
     # Django picks the AppConfig of an app's apps.py when it is the only
     # subclass there; this base, imported into that module, must not count.
@@ -71,6 +110,8 @@ class ExtensionInfo:
     name: str
     description: str
     installed: bool
+    # The page the Extension Store links to (a URL name), or "".
+    url_name: str = ""
 
 
 def extension_configs() -> list[ExtensionConfig]:
@@ -110,6 +151,7 @@ def extension_list() -> list[ExtensionInfo]:
             name=str(config.verbose_name),
             description=str(config.description),
             installed=config.slug in installed,
+            url_name=config.backoffice_url_name,
         )
         for config in extension_configs()
     ]
@@ -149,6 +191,54 @@ def when_installed(slug: str) -> Callable[[F], F]:
         return guarded  # type: ignore[return-value]
 
     return decorate
+
+
+def _installed_or_404(slug: str, view: F) -> F:
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not extension_installed(slug):
+            raise Http404("This extension is not installed.")
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def _guard_patterns(slug: str, patterns: Sequence[URLPattern | URLResolver]) -> None:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _guard_patterns(slug, pattern.url_patterns)
+        else:
+            pattern.callback = _installed_or_404(slug, pattern.callback)
+
+
+def extension_urlpatterns(surface: str) -> list[URLResolver]:
+    """The glue's ``include()`` of every extension's ``backoffice_urls`` or
+    ``storefront_urls`` (``surface``), each view answering 404 while its
+    extension is not installed."""
+    resolvers = []
+    for config in extension_configs():
+        module_path = getattr(config, f"{surface}_urls")
+        if not module_path:
+            continue
+        resolver = include(module_path)
+        module = resolver[0]
+        _guard_patterns(config.slug, getattr(module, "urlpatterns", module))
+        prefix = f"{config.slug}/" if surface == "backoffice" else ""
+        resolvers.append(path(prefix, resolver))
+    return resolvers
+
+
+def extension_api_routers() -> list[Any]:
+    """Every extension's ninja router (``api_router``), each operation
+    answering 404 while its extension is not installed (before
+    authentication: an uninstalled extension has no endpoints at all)."""
+    routers = []
+    for config in extension_configs():
+        if config.api_router:
+            router = import_string(config.api_router)
+            router.add_decorator(functools.partial(_installed_or_404, config.slug), mode="view")
+            routers.append(router)
+    return routers
 
 
 @register()

@@ -155,6 +155,9 @@ class OrderEvent(models.Model):
         EMAIL_QUEUED = "email_queued", _("Email queued")
         EMAIL_SENT = "email_sent", _("Email sent")
         EMAIL_FAILED = "email_failed", _("Email failed")
+        # Placed by a customer who came back through a reminder of an
+        # extension (abandoned checkouts): ``data`` says which and when.
+        RECOVERED = "recovered", _("Recovered by a reminder")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=30, choices=Type.choices)

@@ -50,7 +50,7 @@ from lojista.orders.models import (
     PaymentStatus,
 )
 from lojista.orders.selectors import REFUNDING
-from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
+from lojista.orders.signals import order_placed, order_refunded, order_status_changed, order_tracking_changed
 from lojista.orders.statuses import (
     CANCEL_REASONS,
     CUSTOMER_TRANSITIONS,
@@ -671,7 +671,9 @@ def _record_refund_outcome(order: Order, refund: Refund | None, *, actor: User |
         return
     data = _refund_data(refund) if refund is not None else {}
     if succeeded:
-        OrderEvent.objects.create(order=order, type=OrderEvent.Type.REFUNDED, actor=actor, data=data)
+        event = OrderEvent.objects.create(order=order, type=OrderEvent.Type.REFUNDED, actor=actor, data=data)
+        order.payment_status = new_status
+        order_refunded.send(sender=Order, order=order, event=event)
     else:
         assert refund is not None
         data["error"] = refund.error_message
@@ -736,13 +738,14 @@ def order_refund_record(*, order: Order, actor: User | None, reference: str = ""
     )
     order.payment_status = PaymentStatus.REFUNDED
     order.save(update_fields=["payment_status", "updated_at"])
-    OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order,
         type=OrderEvent.Type.REFUNDED,
         actor=actor,
         note=note,
         data={**_refund_data(refund), "manual": True},
     )
+    order_refunded.send(sender=Order, order=order, event=event)
     return order
 
 

@@ -8,6 +8,9 @@ receiver's writes (an outbox email, say) commit or roll back with the change.
   is its OrderEvent, ``notify`` whether the customer should be told.
 - ``order_tracking_changed(order, event, notify)``: staff set or changed the
   tracking link of a processed or delivered order; the same arguments.
+- ``order_refunded(order, event)``: the order's money was given back (its
+  payment status became ``refunded``): by its gateway, or recorded by hand;
+  ``event`` is the REFUNDED OrderEvent.
 """
 
 from django.dispatch import Signal
@@ -15,3 +18,4 @@ from django.dispatch import Signal
 order_placed = Signal()
 order_status_changed = Signal()
 order_tracking_changed = Signal()
+order_refunded = Signal()

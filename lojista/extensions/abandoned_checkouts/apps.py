@@ -1,0 +1,26 @@
+from django.utils.translation import gettext_lazy as _
+
+from lojista.core.extensions import BackofficeLink, ExtensionConfig
+
+SLUG = "abandoned-checkouts"
+
+
+class AbandonedCheckoutsConfig(ExtensionConfig):
+    name = "lojista.extensions.abandoned_checkouts"
+    label = "abandoned_checkouts"
+    slug = SLUG
+    verbose_name = _("Abandoned checkouts")
+    description = _(
+        "Finds the checkouts customers started and did not finish, reminds them by email "
+        "with a link that restores their cart, and shows the orders and revenue it recovers."
+    )
+    api_router = "lojista.extensions.abandoned_checkouts.api.router"
+    backoffice_urls = "lojista.extensions.abandoned_checkouts.backoffice_urls"
+    storefront_urls = "lojista.extensions.abandoned_checkouts.storefront_urls"
+    backoffice_url_name = "abandoned_checkouts:list"
+    backoffice_links = (
+        BackofficeLink(_("Abandoned"), "abandoned_checkouts:list", parent="backoffice:orders"),
+    )
+
+    def ready(self) -> None:
+        pass
