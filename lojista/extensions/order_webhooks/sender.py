@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lojista.extensions.order_webhooks.safety import Target, UnsafeURL, resolve
 
@@ -78,7 +79,10 @@ def _wrap(target: Target, sock: socket.socket) -> socket.socket:
 
 def _describe(error: BaseException) -> str:
     if isinstance(error, TimeoutError | socket.timeout):
-        return _("No answer within %(seconds)s seconds.") % {"seconds": f"{TOTAL_TIMEOUT:g}"}
+        seconds = round(TOTAL_TIMEOUT)
+        return ngettext(
+            "No answer within %(seconds)d second.", "No answer within %(seconds)d seconds.", seconds
+        ) % {"seconds": seconds}
     if isinstance(error, socket.gaierror):
         return _("The host name could not be resolved: %(error)s") % {"error": error.strerror or error}
     if isinstance(error, ssl.SSLError | ssl.CertificateError):

@@ -239,12 +239,12 @@ def _enqueue_all(ids: list[int]) -> None:
         delivery_enqueue(delivery_id)
 
 
-@transaction.atomic
 def event_queue(
     *, event_type: str, data: Callable[[], dict[str, Any]], order_number: int | None = None
 ) -> int:
     """Write one Delivery of event ``event_type`` per active endpoint
-    subscribed to it, in the caller's transaction, and have them sent once it
+    subscribed to it, in the caller's transaction (the change's: the one
+    INSERT needs no savepoint of its own), and have them sent once it
     commits. ``data`` builds the event's ``data`` (only called when an
     endpoint wants it). Returns how many were written."""
     endpoints = [

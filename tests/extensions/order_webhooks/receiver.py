@@ -1,6 +1,7 @@
 """A real HTTP server on 127.0.0.1, in a thread, that records every request
 it gets: what the webhooks' tests deliver to. It answers ``status`` (200 by
-default) after ``delay`` seconds, or hangs until stopped (``hang``)."""
+default) after ``delay`` seconds, hangs until stopped (``hang``), or drips
+its answer (``drip``)."""
 
 import json
 import threading
@@ -29,6 +30,8 @@ class Receiver:
         self.answer = b'{"ok": true}'
         self.delay = 0.0
         self.hang = False
+        # Answer 200 with a body sent one byte every 0.2 s (a slow drip).
+        self.drip = False
         self._released = threading.Event()
         self._arrived = threading.Condition()
         receiver = self
@@ -53,11 +56,28 @@ class Receiver:
                     return
                 if receiver.delay:
                     time.sleep(receiver.delay)
+                if receiver.drip:
+                    self._drip()
+                    return
                 self.send_response(receiver.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(receiver.answer)))
                 self.end_headers()
                 self.wfile.write(receiver.answer)
+
+            def _drip(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", "100")
+                self.end_headers()
+                for _ in range(100):
+                    if receiver._released.is_set():
+                        return
+                    try:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                    except OSError:
+                        return
+                    time.sleep(0.2)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
