@@ -3,6 +3,9 @@ staff API's order, signed as docs/webhooks.md says; failures are retried on
 the schedule, and an endpoint down for a day is turned off."""
 
 import json
+import os
+import shutil
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -15,7 +18,7 @@ from lojista.extensions.order_webhooks.models import Delivery, Endpoint
 from lojista.extensions.order_webhooks.tasks import sweep
 from lojista.orders.services import order_place, order_refund_record, order_transition
 from lojista.payments.models import Payment
-from tests.extensions.order_webhooks.conftest import documented_verify
+from tests.extensions.order_webhooks.conftest import DOCS, documented_verify
 from tests.orders.factories import checkout_for, payment_for, placed_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +290,23 @@ def test_old_deliveries_are_pruned_by_the_sweep(endpoint, receiver, commit):
 
     assert result.return_value == {"enqueued": 0, "pruned": 1}
     assert Delivery.objects.count() == 1
+
+
+@pytest.mark.skipif(not shutil.which("openssl"), reason="openssl is not installed")
+def test_the_documented_openssl_line_computes_the_signature(endpoint, receiver, commit, tmp_path):
+    commit(placed_order)
+    [request] = receiver.wait_for(1)
+    fields = dict(part.split("=", 1) for part in request.headers["lojista-signature"].split(","))
+    (tmp_path / "body.json").write_bytes(request.body)
+    [line] = [line for line in DOCS.read_text().splitlines() if line.startswith("{ printf")]
+
+    result = subprocess.run(
+        ["bash", "-c", line],
+        cwd=tmp_path,
+        env={**os.environ, "T": fields["t"], "SECRET": endpoint.secret},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split("= ")[-1].strip() == fields["v1"]
