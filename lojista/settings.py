@@ -184,11 +184,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lojista <shop@localh
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        # "webhooks": the order webhooks' deliveries, run by a worker of their
+        # own (`db_worker --queue-name webhooks`) so that a slow endpoint never
+        # delays an email (docs/webhooks.md).
+        "QUEUES": ["default", "webhooks"],
     }
 }
 
 # The shop.
+# Order webhooks (docs/webhooks.md): endpoints on localhost, private or
+# otherwise non-public addresses, and plain http://, are refused unless this
+# is on (for a receiver on your own machine while developing).
+WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("WEBHOOKS_ALLOW_PRIVATE_URLS", default=DEBUG)
+
 LOJISTA_CURRENCY = env.str("SHOP_CURRENCY", default="EUR")
 LOJISTA_SHOP_NAME = env.str("SHOP_NAME", default="Lojista Demo Shop")
 

@@ -4,7 +4,7 @@ checks what is actually connected."""
 
 from lojista.carts.signals import cart_changed
 from lojista.customers.signals import password_reset_requested
-from lojista.orders.signals import order_placed, order_status_changed
+from lojista.orders.signals import order_placed, order_refunded, order_status_changed
 from lojista.payments.signals import payment_succeeded
 
 SIGNALS = {
@@ -13,6 +13,7 @@ SIGNALS = {
     "payments.payment_succeeded": payment_succeeded,
     "orders.order_placed": order_placed,
     "orders.order_status_changed": order_status_changed,
+    "orders.order_refunded": order_refunded,
 }
 
 
@@ -27,9 +28,11 @@ def test_each_project_signal_has_its_receivers_connected_once_by_dispatch_uid():
         "carts.cart_changed": ["checkout.outdate_on_cart_change"],
         "customers.password_reset_requested": ["notifications.password_reset_requested"],
         "payments.payment_succeeded": ["orders.place_order_for_payment"],
-        "orders.order_placed": ["notifications.order_placed"],
+        "orders.order_placed": ["notifications.order_placed", "order_webhooks.order_placed"],
         "orders.order_status_changed": [
             "notifications.order_status_changed",
+            "order_webhooks.order_status_changed",
             "sample_extension.status_changed",
         ],
+        "orders.order_refunded": ["order_webhooks.order_refunded"],
     }

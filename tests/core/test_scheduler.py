@@ -177,10 +177,14 @@ def test_the_apps_register_their_periodic_tasks_from_ready():
         "lojista.carts.tasks.purge_expired_carts": 3600,
         "lojista.notifications.tasks.sweep_outbox": 60,
         "lojista.orders.tasks.reconcile_payments": 300,
+        "lojista.extensions.order_webhooks.tasks.sweep": 60,
         "tests.sample_extension.tasks.note_minute": 60,
     }
     extensions = {path: periodic.extension for path, periodic in APPS_REGISTRY.items() if periodic.extension}
-    assert extensions == {"tests.sample_extension.tasks.note_minute": "sample-extension"}
+    assert extensions == {
+        "lojista.extensions.order_webhooks.tasks.sweep": "order-webhooks",
+        "tests.sample_extension.tasks.note_minute": "sample-extension",
+    }
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

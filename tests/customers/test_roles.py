@@ -7,6 +7,7 @@ import pytest
 
 from conftest import bearer
 from lojista.api import api as ninja_api
+from lojista.core.extensions import extension_configs, extension_install
 from lojista.customers.models import ApiToken, User
 
 ADMIN_PREFIX = "/api/v1/admin/"
@@ -41,10 +42,22 @@ ROLES = {
     ("DELETE", "/api/v1/admin/email-templates/{kind}/{language}"): "owner",
     ("POST", "/api/v1/admin/email-templates/{kind}/{language}/preview"): "owner",
     ("POST", "/api/v1/admin/email-templates/{kind}/{language}/test-send"): "owner",
+    ("GET", "/api/v1/admin/extensions"): "owner",
+    ("PUT", "/api/v1/admin/extensions/{slug}"): "owner",
+    # The order-webhooks extension (installed by the ``tokens`` fixture).
+    ("GET", "/api/v1/admin/webhooks"): "owner",
+    ("POST", "/api/v1/admin/webhooks"): "owner",
+    ("GET", "/api/v1/admin/webhooks/{endpoint_id}"): "owner",
+    ("PATCH", "/api/v1/admin/webhooks/{endpoint_id}"): "owner",
+    ("DELETE", "/api/v1/admin/webhooks/{endpoint_id}"): "owner",
+    ("POST", "/api/v1/admin/webhooks/{endpoint_id}/rotate-secret"): "owner",
+    ("POST", "/api/v1/admin/webhooks/{endpoint_id}/test"): "owner",
+    ("GET", "/api/v1/admin/webhooks/{endpoint_id}/deliveries"): "owner",
+    ("POST", "/api/v1/admin/webhooks/deliveries/{delivery_id}/retry"): "owner",
 }
 SCHEMES = {"staff": "StaffAuth", "owner": "OwnerAuth"}
 # Values for path parameters: enough to reach the guard, which runs first.
-PATH_VALUES = {"kind": "order_confirmation", "language": "en"}
+PATH_VALUES = {"kind": "order_confirmation", "language": "en", "slug": "order-webhooks"}
 
 
 def admin_operations() -> dict[tuple[str, str], dict]:
@@ -84,6 +97,9 @@ def call(client, method: str, path: str, headers: dict[str, str]):
 
 @pytest.fixture
 def tokens(db, customer, staff, owner) -> dict[str, dict[str, str]]:
+    # An uninstalled extension's endpoints answer 404 before any role check.
+    for config in extension_configs():
+        extension_install(slug=config.slug)
     return {
         "customer": bearer(ApiToken.issue(customer)),
         "staff": bearer(ApiToken.issue(staff)),

@@ -1,4 +1,4 @@
-"""The systemd units shipped in deploy/systemd/ start the three processes and are valid units."""
+"""The systemd units shipped in deploy/systemd/ start the processes and are valid units."""
 
 import configparser
 import shutil
@@ -18,6 +18,9 @@ VENV = Path(sys.executable).parent.parent
 EXPECTED = {
     "lojista-web.service": "/srv/lojista/.venv/bin/gunicorn lojista.wsgi ",
     "lojista-worker.service": "/srv/lojista/.venv/bin/python manage.py db_worker",
+    "lojista-webhooks-worker.service": (
+        "/srv/lojista/.venv/bin/python manage.py db_worker --queue-name webhooks"
+    ),
     "lojista-scheduler.service": "/srv/lojista/.venv/bin/python manage.py run_scheduler",
 }
 
