@@ -42,8 +42,6 @@ ROLES = {
     ("DELETE", "/api/v1/admin/email-templates/{kind}/{language}"): "owner",
     ("POST", "/api/v1/admin/email-templates/{kind}/{language}/preview"): "owner",
     ("POST", "/api/v1/admin/email-templates/{kind}/{language}/test-send"): "owner",
-    ("GET", "/api/v1/admin/extensions"): "owner",
-    ("PUT", "/api/v1/admin/extensions/{slug}"): "owner",
     # The order-webhooks extension (installed by the ``tokens`` fixture).
     ("GET", "/api/v1/admin/webhooks"): "owner",
     ("POST", "/api/v1/admin/webhooks"): "owner",
