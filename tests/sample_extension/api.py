@@ -1,0 +1,21 @@
+"""Mounted at /api/v1/ by the glue (404 while uninstalled, before authentication)."""
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from lojista.core.schemas import Error
+from lojista.customers.auth import staff_auth
+
+router = Router(tags=["sample extension"], auth=staff_auth)
+
+
+class PingOut(Schema):
+    pong: bool
+
+
+# Out of the OpenAPI document: docs/api.md lists the shop's endpoints, not the tests'.
+@router.get(
+    "/admin/sample-extension/ping", response={200: PingOut, 401: Error, 403: Error}, include_in_schema=False
+)
+def ping(request: HttpRequest) -> dict[str, bool]:
+    return {"pong": True}
