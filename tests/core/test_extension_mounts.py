@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 SLUG = "sample-extension"
 PAGE = "/backoffice/sample-extension/"
 SHOP_PAGE = "/sample-extension/"
-ENDPOINT = "/api/v1/admin/sample-extension/ping"
+ENDPOINT = "/api/v1/sample-extension/ping"
 LINK = '<a class="subnav" href="/backoffice/sample-extension/"'
 
 

@@ -39,6 +39,8 @@ ROLES = {
     ("DELETE", "/api/v1/admin/email-templates/{kind}/{language}"): "owner",
     ("POST", "/api/v1/admin/email-templates/{kind}/{language}/preview"): "owner",
     ("POST", "/api/v1/admin/email-templates/{kind}/{language}/test-send"): "owner",
+    ("GET", "/api/v1/admin/extensions"): "owner",
+    ("PUT", "/api/v1/admin/extensions/{slug}"): "owner",
 }
 SCHEMES = {"staff": "StaffAuth", "owner": "OwnerAuth"}
 # Values for path parameters: enough to reach the guard, which runs first.
