@@ -97,4 +97,5 @@ urlpatterns = [
     path("settings/staff/<int:user_id>/activate/", staff.staff_activate, name="settings_staff_activate"),
     # Extensions (owners)
     path("extensions/", extensions.extensions, name="extensions"),
+    path("extensions/<slug:slug>/", extensions.extension_set, name="extension_set"),
 ]

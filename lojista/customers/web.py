@@ -116,6 +116,8 @@ def _role_required(roles: Collection[str], view: View | None, login_url: str | N
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        # Who may open it, for whoever walks the URLs (tests/backoffice/test_access.py).
+        guarded.required_roles = frozenset(roles)  # type: ignore[attr-defined]
         return guarded
 
     return decorate(view) if view is not None else decorate

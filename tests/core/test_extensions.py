@@ -54,6 +54,7 @@ def test_an_extension_is_listed_and_off_by_default():
             name="Sample extension",
             description="Counts status changes and minutes, for the tests.",
             installed=False,
+            url_name="sample_extension:page",
         )
     ]
     assert extension_installed(SLUG) is False

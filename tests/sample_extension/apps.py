@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from lojista.core.extensions import ExtensionConfig
+from lojista.core.extensions import BackofficeLink, ExtensionConfig
 
 
 class SampleExtensionConfig(ExtensionConfig):
@@ -11,6 +11,11 @@ class SampleExtensionConfig(ExtensionConfig):
     slug = "sample-extension"
     verbose_name = _("Sample extension")
     description = _("Counts status changes and minutes, for the tests.")
+    api_router = "tests.sample_extension.api.router"
+    backoffice_urls = "tests.sample_extension.backoffice_urls"
+    storefront_urls = "tests.sample_extension.storefront_urls"
+    backoffice_url_name = "sample_extension:page"
+    backoffice_links = (BackofficeLink(_("Sample"), "sample_extension:page", parent="backoffice:orders"),)
 
     def ready(self) -> None:
         from lojista.core.scheduler import register_periodic
