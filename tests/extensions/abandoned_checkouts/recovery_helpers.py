@@ -97,3 +97,36 @@ def link_in(text: str, name: str) -> str:
 
 def token_of(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def abandoned_row(
+    *, email: str = "ana@example.com", variant=None, quantity: int = 1, **fields
+) -> AbandonedCheckout:
+    """An abandoned row written directly (no checkout behind it), for the
+    list, the results and the purge."""
+    items = []
+    if variant is not None:
+        items = [
+            {
+                "variant_id": variant.pk,
+                "product_name": variant.product.name,
+                "variant_name": variant.name,
+                "sku": variant.sku,
+                "unit_price": str(variant.price),
+                "quantity": quantity,
+            }
+        ]
+    fields.setdefault("abandoned_at", fields.get("started_at", T0))
+    fields.setdefault("started_at", (fields["abandoned_at"] or T0) - timedelta(hours=1))
+    fields.setdefault("status", AbandonedCheckout.Status.ABANDONED)
+    return AbandonedCheckout.objects.create(
+        email=email,
+        email_key=email.lower(),
+        name="Ana Souza",
+        items=items,
+        item_count=quantity if variant is not None else 0,
+        currency=fields.pop("currency", "EUR"),
+        cart_value=fields.pop("cart_value", "12.50"),
+        due_at=fields["started_at"],
+        **fields,
+    )
