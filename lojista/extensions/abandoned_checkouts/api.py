@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from lojista.core.errors import InvalidInput
 from lojista.core.money import amount_text
@@ -113,11 +113,11 @@ def get_abandoned(request: StaffRequest, abandoned_id: int = AbandonedId) -> Aba
 
 
 @router.post(f"{BASE}/{{abandoned_id}}/remind", response={201: ReminderOut, 409: Error, **ERRORS})
-def remind(request: StaffRequest, payload: RemindIn, abandoned_id: int = AbandonedId) -> tuple[int, Reminder]:
+def remind(request: StaffRequest, payload: RemindIn, abandoned_id: int = AbandonedId) -> Status[Reminder]:
     """Email the customer a reminder now, with an optional `message`.
     `409 reminder_not_allowed` with `details.reason`: `ordered`,
     `unsubscribed`, `out_of_stock`, `recovered`, `purged`, `watching`
     or `too_soon` (one was sent less than 10 minutes ago)."""
     abandoned = selectors.abandoned_get(abandoned_id, watching=True)
     reminder = services.abandoned_remind(abandoned=abandoned, actor=request.auth, message=payload.message)
-    return 201, reminder
+    return Status(201, reminder)

@@ -22,8 +22,8 @@ def default_schedule() -> list[int]:
 
 
 class RecoverySettings(models.Model):
-    """The owner's settings: a single row (pk 1), created with the defaults
-    the first time it is read (``load()``)."""
+    """The owner's settings: a single row (pk 1), written when the owner
+    first saves them (``load()`` gives the defaults until then)."""
 
     delay_minutes = models.PositiveIntegerField(_("abandoned after (minutes)"), default=60)
     auto_send = models.BooleanField(_("send reminders automatically"), default=False)
@@ -41,8 +41,9 @@ class RecoverySettings(models.Model):
 
     @classmethod
     def load(cls) -> "RecoverySettings":
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
+        """The settings; unsaved defaults until the owner first saves them
+        (a read never writes: one query)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class AbandonedCheckout(models.Model):

@@ -86,6 +86,7 @@ from lojista.inventory.errors import VariantNotFound
 from lojista.inventory.selectors import available_quantity, with_availability
 from lojista.inventory.services import stock_release
 from lojista.notifications.kinds import EmailRef
+from lojista.notifications.models import NotificationSettings
 from lojista.notifications.services import outbox_queue
 from lojista.orders.models import Order, OrderEvent
 
@@ -356,25 +357,29 @@ def _one_sequence_per_email(rows: list[AbandonedCheckout]) -> None:
         ).update(next_reminder_at=None, updated_at=timezone.now())
 
 
-def _auto_sending() -> bool:
-    """Checked before each automatic send: the extension installed, and the
-    owner's ``auto_send`` on (fresh reads: a change commits, the next send sees it)."""
-    return extension_installed(SLUG) and RecoverySettings.load().auto_send
+def _auto_sending() -> RecoverySettings | None:
+    """Checked before each automatic send: the extension installed and the
+    owner's ``auto_send`` on (fresh reads: a change that commits stops the
+    very next send). The settings then, else None."""
+    if not extension_installed(SLUG):
+        return None
+    options = RecoverySettings.load()
+    return options if options.auto_send else None
 
 
 @transaction.atomic
 def _remind_batch(now: datetime, result: SweepResult) -> bool:
-    if not _auto_sending():
-        return False
     due = AbandonedCheckout.objects.filter(next_reminder_at__lte=now)
     rows = list(_locked(due).order_by("next_reminder_at", "pk")[:SWEEP_BATCH])
     if not rows:
         return False
-    options = RecoverySettings.load()
     refusals = _refusals(rows)
-    for index, row in enumerate(rows):
-        if index and not _auto_sending():
-            break
+    shop = NotificationSettings.load()
+    for row in rows:
+        options = _auto_sending()
+        if options is None:
+            # Off (or uninstalled): the rows stay due, for when it is on again.
+            return False
         reason = refusals.get(row.pk)
         step = row.next_step
         if row.status not in REMINDABLE or row.purged_at is not None:
@@ -388,7 +393,9 @@ def _remind_batch(now: datetime, result: SweepResult) -> bool:
         else:
             if reason == errors.OUT_OF_STOCK:
                 result.reminders_skipped += 1
-            elif _send(row, step=step, actor=None, message="", now=now, options=options) is not None:
+            elif (
+                _send(row, step=step, actor=None, message="", now=now, options=options, shop=shop) is not None
+            ):
                 result.reminders_sent += 1
             row.next_step = step + 1
             row.next_reminder_at = _step_time(row, step + 1, options.schedule_minutes, now)
@@ -468,6 +475,7 @@ def _send(
     message: str,
     now: datetime,
     options: RecoverySettings,
+    shop: NotificationSettings | None = None,
 ) -> Reminder | None:
     """Queue reminder ``step`` (None: by hand) of ``row`` in the outbox and
     record it; the caller saves ``row``. None when that step was sent
@@ -488,6 +496,7 @@ def _send(
         language=row.language or settings.LANGUAGE_CODE,
         dedupe_key=dedupe,
         ref=EmailRef(SUBJECT_TYPE, str(row.pk), {"message": message} if message else {}),
+        shop=shop,
     )
     row.reminders_sent += 1
     row.last_reminded_at = now

@@ -127,6 +127,6 @@ def abandoned_row(
         item_count=quantity if variant is not None else 0,
         currency=fields.pop("currency", "EUR"),
         cart_value=fields.pop("cart_value", "12.50"),
-        due_at=fields["started_at"],
+        due_at=fields.pop("due_at", fields["started_at"]),
         **fields,
     )
