@@ -53,7 +53,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -719,7 +719,7 @@ def _attribution_candidates(order: Order) -> list[AbandonedCheckout]:
     rows = AbandonedCheckout.objects.filter(matches, status__in=OPEN_STATUSES)
     if order.checkout_id is not None:
         rows = rows.exclude(checkout_id=order.checkout_id, status=Status.WATCHING)
-    return list(rows.order_by("-last_reminded_at", "-pk"))
+    return list(rows.order_by(F("last_reminded_at").desc(nulls_last=True), "-pk"))
 
 
 @transaction.atomic(savepoint=False)
