@@ -86,7 +86,7 @@ def test_the_list_shows_each_abandoned_checkout(staff_client):  # noqa: F811
     page = text(staff_client.get(BASE))
 
     assert "Bia Lima" in page and "bia@example.com" in page
-    assert "€37.50" in page  # 2 × 12.50 + 12.50
+    assert "€37.50" in page  # 2 x 12.50 + 12.50
     assert re.search(r'<td class="num">3</td>\s*<td><time', page)  # items
     assert f'href="{BASE}{row.pk}/"' in page
     assert '<span class="badge reminded">Reminded</span>' in page
