@@ -108,7 +108,7 @@ def test_the_owner_reminds_a_guest_whose_link_restores_the_cart(browser, page, l
     table = page.locator("table.abandoned")
     expect(table).to_contain_text("Ana Souza")
     expect(table).to_contain_text("ana@example.com")
-    expect(table).to_contain_text("€77.80")  # 18.00 + 2 × 29.90
+    expect(table).to_contain_text("€77.80")  # 18.00 + 2 x 29.90
     expect(table.locator(".badge")).to_have_text("Abandoned")
     check_page(page, "abandoned-list")
     table.get_by_role("link", name="Ana Souza").click()
