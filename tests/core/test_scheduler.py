@@ -178,9 +178,13 @@ def test_the_apps_register_their_periodic_tasks_from_ready():
         "lojista.notifications.tasks.sweep_outbox": 60,
         "lojista.orders.tasks.reconcile_payments": 300,
         "tests.sample_extension.tasks.note_minute": 60,
+        "lojista.extensions.abandoned_checkouts.tasks.sweep": 60,
     }
     extensions = {path: periodic.extension for path, periodic in APPS_REGISTRY.items() if periodic.extension}
-    assert extensions == {"tests.sample_extension.tasks.note_minute": "sample-extension"}
+    assert extensions == {
+        "tests.sample_extension.tasks.note_minute": "sample-extension",
+        "lojista.extensions.abandoned_checkouts.tasks.sweep": "abandoned-checkouts",
+    }
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

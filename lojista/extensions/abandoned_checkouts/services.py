@@ -199,33 +199,38 @@ def _items(checkout: Checkout) -> list[dict[str, Any]]:
 
 
 @transaction.atomic(savepoint=False)
-def abandoned_watch(*, checkout: Checkout) -> AbandonedCheckout | None:
+def abandoned_watch(*, checkout: Checkout) -> None:
     """Watch ``checkout`` (just started, in its transaction): its row, due
     ``delay_minutes`` from now, replaces the watched row of an earlier
     checkout of the same cart. A checkout without an email or items is not
     watched."""
     items = _items(checkout)
     if not checkout.email or not items:
-        return None
-    if checkout.cart_id is not None:
-        AbandonedCheckout.objects.filter(cart_id=checkout.cart_id, status=Status.WATCHING).delete()
+        return
     now = timezone.now()
     delay = RecoverySettings.load().delay_minutes
-    return AbandonedCheckout.objects.create(
-        checkout=checkout,
-        cart_id=checkout.cart_id,
-        customer_id=checkout.customer_id,
-        email=checkout.email,
-        email_key=email_key(checkout.email),
-        name=str((checkout.shipping_address or {}).get("name") or "")[:200],
-        language=checkout.language,
-        items=items,
-        item_count=sum(item["quantity"] for item in items),
-        currency=checkout.currency,
-        cart_value=checkout.subtotal,
-        started_at=now,
-        due_at=now + timedelta(minutes=delay),
-    )
+    fields = {
+        "checkout": checkout,
+        "customer_id": checkout.customer_id,
+        "email": checkout.email,
+        "email_key": email_key(checkout.email),
+        "name": str((checkout.shipping_address or {}).get("name") or "")[:200],
+        "language": checkout.language,
+        "items": items,
+        "item_count": sum(item["quantity"] for item in items),
+        "currency": checkout.currency,
+        "cart_value": checkout.subtotal,
+        "started_at": now,
+        "due_at": now + timedelta(minutes=delay),
+        "updated_at": now,
+    }
+    # The cart's watched row (an earlier checkout of it) now watches this one:
+    # one UPDATE, and an INSERT when there was none.
+    if checkout.cart_id is not None:
+        watched = AbandonedCheckout.objects.filter(cart_id=checkout.cart_id, status=Status.WATCHING)
+        if watched.update(**fields):
+            return
+    AbandonedCheckout.objects.create(cart_id=checkout.cart_id, **fields)
 
 
 # The sweep.
