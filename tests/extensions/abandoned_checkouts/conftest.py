@@ -6,5 +6,4 @@ from tests.extensions.abandoned_checkouts.recovery_helpers import (  # noqa: F40
     mug,
     run,
     shop,
-    shop_links,
 )

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
 import pytest
-from django.urls import NoReverseMatch, reverse
 
 from lojista.core.extensions import extension_install
 from lojista.extensions.abandoned_checkouts.apps import SLUG
@@ -28,16 +27,6 @@ SCHEDULE = [60, 1440, 4320]
 
 def minutes(count: float) -> timedelta:
     return timedelta(minutes=count)
-
-
-@pytest.fixture(autouse=True)
-def shop_links(settings):
-    """The reminders link to the storefront's pages; stubbed where the pages
-    are not there (recovery_urls)."""
-    try:
-        reverse("abandoned_checkouts_shop:recover", args=["x"])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.extensions.abandoned_checkouts.recovery_urls"
 
 
 @pytest.fixture
