@@ -33,6 +33,8 @@ ROLES = {
     ("POST", "/api/v1/admin/outbox/{message_id}/retry"): "staff",
     ("GET", "/api/v1/admin/notification-settings"): "owner",
     ("PUT", "/api/v1/admin/notification-settings"): "owner",
+    ("GET", "/api/v1/admin/extensions"): "owner",
+    ("PUT", "/api/v1/admin/extensions/{slug}"): "owner",
     ("GET", "/api/v1/admin/email-templates"): "owner",
     ("GET", "/api/v1/admin/email-templates/{kind}/{language}"): "owner",
     ("PUT", "/api/v1/admin/email-templates/{kind}/{language}"): "owner",
