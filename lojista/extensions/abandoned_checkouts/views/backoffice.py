@@ -76,7 +76,7 @@ def abandoned_list(request: HttpRequest) -> HttpResponse:
     }
     if not rows and not status and not cursor:
         # Nothing at all yet: the page explains how it works, with the settings.
-        context["options"] = RecoverySettings.load()
+        context["options"] = selectors.recovery_settings()
     return render(
         request, "abandoned_checkouts/backoffice/list.html", context, status=400 if problem else 200
     )
@@ -289,7 +289,7 @@ def recovery_settings(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The settings were saved."))
                 return redirect("abandoned_checkouts:settings")
     else:
-        form = SettingsForm(initial=_initial(RecoverySettings.load()))
+        form = SettingsForm(initial=_initial(selectors.recovery_settings()))
     context = {"form": form, "email_kinds": _email_kinds()}
     status = 400 if form.errors else 200
     return render(request, "abandoned_checkouts/backoffice/settings.html", context, status=status)
