@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from lojista.core.errors import Conflict, InvalidInput, NotFound
+from lojista.core.errors import Conflict, DomainError, InvalidInput, NotFound
 
 
 class CartNotFound(NotFound):
@@ -35,3 +35,19 @@ class AboveMaxPerOrder(InvalidInput):
             limit,
         ) % {"count": limit, "item": item}
         super().__init__(message, details={"fields": {"quantity": [message]}, "max_per_order": limit})
+
+
+class CartResumeInvalid(DomainError):
+    """A cart hand-off link (``carts.resume``) that cannot be used:
+    ``details.reason`` is ``tampered`` (not one we signed), ``expired`` (older
+    than its few minutes), ``closed`` (the cart was since merged or became
+    an order) or ``login`` (a customer's cart, for someone else). Nothing
+    was changed."""
+
+    status = 400
+    code = "cart_resume_invalid"
+    default_message = _("This link to your cart does not work any more.")
+
+    def __init__(self, *, reason: str):
+        super().__init__(details={"reason": reason})
+        self.reason = reason

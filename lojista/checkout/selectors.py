@@ -113,6 +113,16 @@ def checkout_for_viewer(*, checkout_id: str | UUID, viewer: User | None) -> Chec
     return checkout
 
 
+def checkout_email(*, checkout_id: str | UUID) -> str:
+    """The email typed in checkout ``checkout_id`` ("" when there is none),
+    whoever it belongs to: for prefilling a form sent to that address."""
+    try:
+        pk = _checkout_pk(checkout_id)
+    except CheckoutNotFound:
+        return ""
+    return Checkout.objects.filter(pk=pk).values_list("email", flat=True).first() or ""
+
+
 def shipping_zones() -> list[ShippingZone]:
     """Every zone with all its methods, active or not (the back office's
     shipping settings): zones by name, methods by price."""

@@ -3,7 +3,7 @@ part's block is kept together."""
 
 from django.urls import path
 
-from .views import account, app, cart, catalog, checkout, language
+from .views import account, app, cart, catalog, checkout, language, resume
 
 app_name = "storefront"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("cart/add/", cart.cart_add, name="cart_add"),
     path("cart/lines/<int:line_id>/", cart.cart_line, name="cart_line"),
     path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove_view, name="cart_line_remove"),
+    path("cart/resume/<str:token>/", resume.cart_resume, name="cart_resume"),
     # Checkout and confirmation
     path("checkout/", checkout.checkout, name="checkout"),
     path("checkout/shipping-methods/", checkout.shipping_methods, name="checkout_shipping_methods"),

@@ -18,8 +18,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shop_settings_cach
 # (tracked variants, stock lock, others' holds, delete, insert, in the
 # service's transaction without a savepoint of its own), then the lines for
 # the response; plus the service's own SAVEPOINT and RELEASE, as tests run
-# inside a transaction. 18 before issue 8.
-START_BUDGET = 16
+# inside a transaction. 18 before issue 8. +1 in issue 13: the Abandoned
+# checkouts extension's checkout_started receiver reads its install flag
+# (uninstalled, as here; installed it writes its row: see
+# tests/extensions/abandoned_checkouts/test_costs.py).
+START_BUDGET = 17
 # The checkout with its shipping method, then its lines.
 READ_BUDGET = 2
 

@@ -179,9 +179,11 @@ def test_the_apps_register_their_periodic_tasks_from_ready():
         "lojista.orders.tasks.reconcile_payments": 300,
         "lojista.extensions.order_webhooks.tasks.sweep": 60,
         "tests.sample_extension.tasks.note_minute": 60,
+        "lojista.extensions.abandoned_checkouts.tasks.sweep": 60,
     }
     extensions = {path: periodic.extension for path, periodic in APPS_REGISTRY.items() if periodic.extension}
     assert extensions == {
+        "lojista.extensions.abandoned_checkouts.tasks.sweep": "abandoned-checkouts",
         "lojista.extensions.order_webhooks.tasks.sweep": "order-webhooks",
         "tests.sample_extension.tasks.note_minute": "sample-extension",
     }

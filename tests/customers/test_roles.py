@@ -36,6 +36,13 @@ ROLES = {
     ("PUT", "/api/v1/admin/notification-settings"): "owner",
     ("GET", "/api/v1/admin/extensions"): "owner",
     ("PUT", "/api/v1/admin/extensions/{slug}"): "owner",
+    # The Abandoned checkouts extension's (mounted whether installed or not).
+    ("GET", "/api/v1/admin/abandoned-checkouts"): "staff",
+    ("GET", "/api/v1/admin/abandoned-checkouts/{abandoned_id}"): "staff",
+    ("POST", "/api/v1/admin/abandoned-checkouts/{abandoned_id}/remind"): "staff",
+    ("GET", "/api/v1/admin/abandoned-checkouts/stats"): "staff",
+    ("GET", "/api/v1/admin/abandoned-checkouts/settings"): "owner",
+    ("PUT", "/api/v1/admin/abandoned-checkouts/settings"): "owner",
     ("GET", "/api/v1/admin/email-templates"): "owner",
     ("GET", "/api/v1/admin/email-templates/{kind}/{language}"): "owner",
     ("PUT", "/api/v1/admin/email-templates/{kind}/{language}"): "owner",
@@ -95,7 +102,8 @@ def call(client, method: str, path: str, headers: dict[str, str]):
 
 @pytest.fixture
 def tokens(db, customer, staff, owner) -> dict[str, dict[str, str]]:
-    # An uninstalled extension's endpoints answer 404 before any role check.
+    # An extension's endpoints answer 404 before any role check while it is
+    # not installed: install them all, so their roles are checked too.
     for config in extension_configs():
         extension_install(slug=config.slug)
     return {

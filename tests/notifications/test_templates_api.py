@@ -38,6 +38,13 @@ def test_the_list_shows_every_email_in_every_language_shipped_or_overridden(api,
     rows = {(row["kind"], row["language"]): row for row in response.json()}
     kinds = {"new_order", "order_confirmation", "order_processed", "order_delivered", "order_cancelled"}
     kinds |= {"order_contact", "order_cancelled_shop", "password_reset", "staff_invitation"}
+    # The Abandoned checkouts extension's (registered installed or not).
+    kinds |= {
+        "abandoned_checkout_1",
+        "abandoned_checkout_2",
+        "abandoned_checkout_3",
+        "abandoned_checkout_manual",
+    }
     assert set(rows) == {(kind, language) for kind in kinds for language in ("en", "pt-br")}
     assert rows["order_confirmation", "en"]["overridden"] is True
     assert rows["order_confirmation", "en"]["subject"] == VALID["subject"]

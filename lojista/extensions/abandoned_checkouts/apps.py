@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from lojista.core.extensions import BackofficeLink, ExtensionConfig
@@ -23,4 +25,14 @@ class AbandonedCheckoutsConfig(ExtensionConfig):
     )
 
     def ready(self) -> None:
-        pass
+        from lojista.checkout.signals import checkout_started
+        from lojista.core.scheduler import register_periodic
+        from lojista.extensions.abandoned_checkouts.emails import register_kinds
+        from lojista.extensions.abandoned_checkouts.receivers import attribute_order, watch_checkout
+        from lojista.extensions.abandoned_checkouts.tasks import sweep
+        from lojista.orders.signals import order_placed
+
+        register_kinds()
+        checkout_started.connect(watch_checkout, dispatch_uid="abandoned_checkouts.watch_checkout")
+        order_placed.connect(attribute_order, dispatch_uid="abandoned_checkouts.attribute_order")
+        register_periodic(sweep, every=timedelta(minutes=1))

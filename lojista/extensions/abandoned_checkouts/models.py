@@ -22,8 +22,8 @@ def default_schedule() -> list[int]:
 
 
 class RecoverySettings(models.Model):
-    """The owner's settings: a single row (pk 1), created with the defaults
-    the first time it is read (``load()``)."""
+    """The owner's settings: a single row (pk 1), written when the owner
+    first saves them (``load()`` gives the defaults until then)."""
 
     delay_minutes = models.PositiveIntegerField(_("abandoned after (minutes)"), default=60)
     auto_send = models.BooleanField(_("send reminders automatically"), default=False)
@@ -41,8 +41,9 @@ class RecoverySettings(models.Model):
 
     @classmethod
     def load(cls) -> "RecoverySettings":
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
+        """The settings; unsaved defaults until the owner first saves them
+        (a read never writes: one query)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class AbandonedCheckout(models.Model):
@@ -55,6 +56,10 @@ class AbandonedCheckout(models.Model):
         RECOVERED = "recovered", _("Recovered")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
         EXPIRED = "expired", _("Expired")
+        # The customer ordered without a reminder's help (none sent yet, or
+        # after the link's lifetime): the sequence stopped, not counted as
+        # recovered (decision 161).
+        ORDERED = "ordered", _("Ordered")
 
     checkout = models.OneToOneField(
         "checkout.Checkout", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -65,7 +70,10 @@ class AbandonedCheckout(models.Model):
     )
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.WATCHING)
     # Personal data, blanked by the retention purge (purged_at).
-    email = models.EmailField(_("email"), blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    # The email lower-cased: what "the same email" means (attribution, one
+    # sequence per email, unsubscribe); indexed.
+    email_key = models.CharField(max_length=254, blank=True, db_index=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(max_length=10, blank=True)
     # What was in the cart: [{variant_id, product_name, variant_name, sku,
@@ -83,6 +91,7 @@ class AbandonedCheckout(models.Model):
     next_step = models.PositiveSmallIntegerField(default=0)
     next_reminder_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
+    first_reminded_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     # The reminders' links work until then (last reminder + link_ttl_days).
     link_expires_at = models.DateTimeField(null=True, blank=True)
@@ -111,6 +120,20 @@ class AbandonedCheckout(models.Model):
                 condition=models.Q(next_reminder_at__isnull=False),
             ),
             models.Index(fields=["abandoned_at", "id"], name="abandoned_at_id"),
+            # The sweep's expiry: reminded rows whose link ran out.
+            models.Index(
+                fields=["link_expires_at"],
+                name="abandoned_link_expiry",
+                condition=models.Q(status__in=["reminded", "clicked"]),
+            ),
+            # The retention purge: rows still holding personal data, oldest first.
+            models.Index(
+                fields=["started_at"], name="abandoned_not_purged", condition=models.Q(purged_at=None)
+            ),
+            # The results page counts each step on its own date.
+            models.Index(fields=["first_reminded_at"], name="abandoned_first_reminded"),
+            models.Index(fields=["clicked_at"], name="abandoned_clicked"),
+            models.Index(fields=["recovered_at"], name="abandoned_recovered"),
         ]
 
     def __str__(self) -> str:

@@ -37,7 +37,12 @@ from lojista.checkout.errors import (
 )
 from lojista.checkout.models import Checkout
 from lojista.checkout.payment_methods import offered_payment_methods
-from lojista.checkout.selectors import ShippingOption, checkout_for_viewer, shipping_options_for_cart
+from lojista.checkout.selectors import (
+    ShippingOption,
+    checkout_email,
+    checkout_for_viewer,
+    shipping_options_for_cart,
+)
 from lojista.checkout.services import ADDRESS_MAX_LENGTHS, EMAIL_MAX_LENGTH, checkout_start
 from lojista.core.countries import COUNTRIES, country_name
 from lojista.core.errors import InvalidInput
@@ -60,6 +65,9 @@ from ..middleware import landing_source
 CHECKOUTS = "storefront_checkouts"
 ORDERS = "storefront_orders"
 KEEP = 20  # the latest ones are enough
+# The checkout a restored cart came from, to prefill step 1 with: {"cart": id,
+# "checkout": id}, set by the cart hand-off (views.resume).
+PREFILL = "storefront_checkout_prefill"
 TEST_TOKEN = "tok_visa"
 
 
@@ -152,9 +160,19 @@ class CheckoutForm(forms.Form):
         return str(value or "")
 
 
+def _typed_in(checkout: Checkout) -> dict[str, Any]:
+    return {
+        "email": checkout.email,
+        **checkout.shipping_address,
+        "shipping_method": checkout.shipping_method.code,
+    }
+
+
 def _initial(request: HttpRequest, cart: Cart) -> dict[str, Any]:
     """What the form starts with: what this browser typed for this cart's
-    last checkout (coming back from step 2), else the account's email."""
+    last checkout (coming back from step 2), else what was typed in the
+    checkout a restored cart comes from (``PREFILL``), else the account's
+    email."""
     customer = _customer(request)
     for checkout_id in reversed(request.session.get(CHECKOUTS, [])):
         try:
@@ -162,13 +180,30 @@ def _initial(request: HttpRequest, cart: Cart) -> dict[str, Any]:
         except CheckoutNotFound:
             continue
         if checkout.cart_id == cart.pk:
-            return {
-                "email": checkout.email,
-                **checkout.shipping_address,
-                "shipping_method": checkout.shipping_method.code,
-            }
+            return _typed_in(checkout)
         break
+    prefill = _prefill(request, cart, customer)
+    if prefill:
+        return prefill
     return {"email": customer.email if customer is not None else ""}
+
+
+def _prefill(request: HttpRequest, cart: Cart, customer: User | None) -> dict[str, Any]:
+    """The restored cart's checkout as typed then (``PREFILL``, set by the
+    cart hand-off): a guest's checkout for whoever follows the link, as a
+    guest checkout is open to whoever holds its id; a customer's only for
+    that customer logged in — anyone else gets its email alone, the address
+    the reminder was sent to."""
+    remembered = request.session.get(PREFILL)
+    if not isinstance(remembered, dict) or remembered.get("cart") != cart.pk:
+        return {}
+    try:
+        return _typed_in(checkout_for_viewer(checkout_id=remembered.get("checkout", ""), viewer=customer))
+    except CheckoutNotFound:
+        pass
+    if customer is not None:
+        return {}
+    return {"email": checkout_email(checkout_id=remembered.get("checkout", ""))}
 
 
 def _not_checkoutable(request: HttpRequest, message: Any) -> HttpResponse:

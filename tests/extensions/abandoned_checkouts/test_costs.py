@@ -1,0 +1,105 @@
+"""What the extension costs: the sweep reads only the rows due (its query
+count does not grow with the carts and checkouts not due), the receivers a
+few queries on a checkout start and on an order's placement."""
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lojista.core.extensions import extension_uninstall
+from lojista.extensions.abandoned_checkouts.apps import SLUG
+from lojista.extensions.abandoned_checkouts.models import AbandonedCheckout
+from lojista.extensions.abandoned_checkouts.services import abandoned_checkouts_sweep
+from tests.completion.shop import new_cart, start_checkout
+from tests.extensions.abandoned_checkouts.recovery_helpers import T0, abandoned_row, minutes
+from tests.orders.factories import checkout_for, payment_for, placed_order
+
+Status = AbandonedCheckout.Status
+pytestmark = pytest.mark.django_db
+
+
+def sweep_queries() -> int:
+    with time_machine.travel(T0, tick=False), CaptureQueriesContext(connection) as captured:
+        abandoned_checkouts_sweep()
+    return len(captured)
+
+
+def not_due(count: int, mug) -> None:
+    """Rows that are watched, mid-sequence or already sent, none due at T0,
+    and carts and checkouts nobody watches."""
+    for n in range(count):
+        abandoned_row(status=Status.WATCHING, abandoned_at=None, started_at=T0, due_at=T0 + minutes(60))
+        abandoned_row(email=f"later{n}@example.com", variant=mug, next_reminder_at=T0 + minutes(n + 1))
+        abandoned_row(
+            email=f"done{n}@example.com", status=Status.REMINDED, link_expires_at=T0 + minutes(n + 1)
+        )
+        checkout_for({mug: 1}, hold=False)
+
+
+def test_the_sweep_costs_the_same_however_many_rows_are_not_due(auto, mug):
+    not_due(1, mug)
+    few = sweep_queries()
+    not_due(30, mug)
+    many = sweep_queries()
+
+    assert few == many
+    # The settings; per phase, a locked read of the due rows that finds none
+    # (each in a transaction: a savepoint here); the expiry's UPDATE; the
+    # purge's read.
+    assert many <= 11
+
+
+def test_the_sweep_costs_a_bounded_number_of_queries_per_due_reminder(auto, mug, smtp):
+    for n in range(3):
+        abandoned_row(email=f"a{n}@example.com", variant=mug, next_reminder_at=T0 - minutes(1))
+    three = sweep_queries()
+    for n in range(3):
+        abandoned_row(email=f"b{n}@example.com", variant=mug, next_reminder_at=T0 - minutes(1))
+    for n in range(3):
+        abandoned_row(email=f"c{n}@example.com", variant=mug, next_reminder_at=T0 - minutes(1))
+    six = sweep_queries()
+
+    # Per reminder: the install flag and auto_send (checked before each
+    # send), the Reminder row and the outbox row (each in a savepoint), the
+    # row's new state: 12 statements with the savepoints'.
+    per_reminder = (six - three) / 3
+    assert per_reminder <= 12, per_reminder
+
+
+def checkout_start_queries(api, mug) -> int:
+    token = new_cart(api, {mug: 1})
+    with CaptureQueriesContext(connection) as captured:
+        assert start_checkout(api, token).status_code == 201
+    return len(captured)
+
+
+def test_watching_a_checkout_costs_four_queries_more(api, installed, mug):
+    watched = checkout_start_queries(api, mug)
+    extension_uninstall(slug=SLUG)
+    unwatched = checkout_start_queries(api, mug)
+
+    # Its lines, the settings, the UPDATE of the cart's watched row (none
+    # here) and the INSERT; the install flag is counted in both.
+    assert watched - unwatched == 4
+    assert AbandonedCheckout.objects.count() == 1
+
+
+def placement_queries(mug) -> int:
+    from lojista.orders.services import order_place
+
+    checkout = checkout_for({mug: 1}, email="nobody@example.com")
+    payment = payment_for(checkout)
+    with CaptureQueriesContext(connection) as captured:
+        order_place(checkout=checkout, payment=payment)
+    return len(captured)
+
+
+def test_an_order_nothing_answers_costs_one_indexed_lookup(installed, mug):
+    placed_order()  # the counters
+    abandoned_row(email="ana@example.com", variant=mug)
+    installed_cost = placement_queries(mug)
+    extension_uninstall(slug=SLUG)
+    uninstalled_cost = placement_queries(mug)
+
+    assert installed_cost - uninstalled_cost == 1
