@@ -40,16 +40,11 @@ def check_page(page, name: str) -> None:
 
 
 def install_from_the_store(page) -> None:
-    """Click Install on the extension's card. The store's Install button
-    comes with the Extension Store's branch: until it is merged, the
-    extension is installed through the service instead."""
+    """Click Install on the extension's card in the Extension Store."""
     page.goto("/backoffice/extensions/")
     card = page.get_by_role("article", name="Abandoned checkouts")
-    if card.count():
-        card.get_by_role("button", name="Install").click()
-        expect(page.get_by_role("status")).to_contain_text("Abandoned checkouts is installed.")
-    else:  # FALLBACK until the Extension Store's Install button is merged
-        extension_install(slug=SLUG)
+    card.get_by_role("button", name="Install").click()
+    expect(page.get_by_role("status")).to_contain_text("Abandoned checkouts is installed.")
     assert extension_installed(SLUG)
 
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lojista.core.extensions import BackofficeLink, ExtensionConfig
 
@@ -21,7 +22,11 @@ class AbandonedCheckoutsConfig(ExtensionConfig):
     storefront_urls = "lojista.extensions.abandoned_checkouts.storefront_urls"
     backoffice_url_name = "abandoned_checkouts:list"
     backoffice_links = (
-        BackofficeLink(_("Abandoned"), "abandoned_checkouts:list", parent="backoffice:orders"),
+        BackofficeLink(
+            pgettext_lazy("back-office menu", "Abandoned"),
+            "abandoned_checkouts:list",
+            parent="backoffice:orders",
+        ),
     )
 
     def ready(self) -> None:
