@@ -98,7 +98,10 @@ def test_the_webhook_racing_the_apps_request_places_one_order(api, fake_stripe, 
 
     statuses = run_together(4, act)
 
-    assert statuses[0] in (200, 201)
+    # The app's answer depends on who reads the payment first: the order (201,
+    # or 200 when a webhook placed it), or 202 when no webhook had recorded
+    # Stripe's success yet (the app then polls the checkout, as documented).
+    assert statuses[0] in (200, 201, 202)
     assert statuses[1:] == [200, 200, 200]
     assert Order.objects.count() == 1
     assert Payment.objects.count() == 1
