@@ -94,6 +94,28 @@ def owner_headers(owner) -> dict[str, str]:
     return bearer(ApiToken.issue(owner))
 
 
+def logged_in(user: User) -> Client:
+    """A test client with ``user``'s session, as after logging in."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    return logged_in(staff)
+
+
+@pytest.fixture
+def owner_client(owner) -> Client:
+    return logged_in(owner)
+
+
+@pytest.fixture
+def customer_client(customer) -> Client:
+    return logged_in(customer)
+
+
 @pytest.fixture
 def fake_stripe(settings):
     """A fake Stripe API on a free local port, with the Stripe settings

@@ -1,29 +1,8 @@
-"""Fixtures of the back office's Django tests: clients logged in as a staff
-member or an owner (the root conftest's ``staff`` and ``owner``)."""
+"""Fixtures of the back office's Django tests (the logged-in clients,
+``staff_client``, ``owner_client`` and ``customer_client``, are the root
+conftest's)."""
 
 import pytest
-from django.test import Client
-
-
-@pytest.fixture
-def staff_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
-def owner_client(owner) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
-def customer_client(customer) -> Client:
-    client = Client()
-    client.force_login(customer)
-    return client
 
 
 @pytest.fixture(autouse=True)

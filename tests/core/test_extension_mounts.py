@@ -31,20 +31,6 @@ ENDPOINT = "/api/v1/sample-extension/ping"
 LINK = '<a class="subnav" href="/backoffice/sample-extension/"'
 
 
-@pytest.fixture
-def staff_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
-def owner_client(owner) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
-
-
 @pytest.fixture(autouse=True)
 def _shop_settings_in_cache(shop_settings_cached):
     """Query counts of pages as they are served (the shop's settings cached)."""

@@ -18,7 +18,6 @@ from lojista.extensions.abandoned_checkouts.apps import SLUG
 from lojista.extensions.abandoned_checkouts.models import AbandonedCheckout, RecoverySettings, Reminder
 from lojista.extensions.abandoned_checkouts.services import abandoned_remind
 from lojista.orders.models import OrderEvent
-from tests.backoffice.conftest import customer_client, owner_client, staff_client  # noqa: F401
 from tests.backoffice.order_factories import order_of
 from tests.extensions.abandoned_checkouts.page_helpers import abandon, install, mug
 from tests.storefront.checkout_helpers import open_shop
@@ -44,7 +43,7 @@ def text(response) -> str:
 
 
 @pytest.mark.parametrize("path", ["", "{pk}/", "results/", "settings/"])
-def test_a_visitor_is_sent_to_log_in_and_a_customer_is_refused(customer_client, path):  # noqa: F811
+def test_a_visitor_is_sent_to_log_in_and_a_customer_is_refused(customer_client, path):
     path = path.format(pk=abandon().pk)
 
     response = Client().get(BASE + path)
@@ -56,19 +55,19 @@ def test_a_visitor_is_sent_to_log_in_and_a_customer_is_refused(customer_client, 
 @pytest.mark.parametrize(
     ("path", "status"), [("", 200), ("{pk}/", 200), ("results/", 200), ("settings/", 403)]
 )
-def test_staff_open_the_pages_but_the_settings(staff_client, path, status):  # noqa: F811
+def test_staff_open_the_pages_but_the_settings(staff_client, path, status):
     path = path.format(pk=abandon().pk)
 
     assert staff_client.get(BASE + path).status_code == status
 
 
-def test_owners_open_the_settings_and_find_the_link_to_them(owner_client, staff_client):  # noqa: F811
+def test_owners_open_the_settings_and_find_the_link_to_them(owner_client, staff_client):
     assert owner_client.get(BASE + "settings/").status_code == 200
     assert f'href="{BASE}settings/"' in text(owner_client.get(BASE))
     assert f'href="{BASE}settings/"' not in text(staff_client.get(BASE))
 
 
-def test_uninstalled_every_page_is_not_found(owner_client):  # noqa: F811
+def test_uninstalled_every_page_is_not_found(owner_client):
     row = abandon()
     extension_uninstall(slug=SLUG)
 
@@ -79,7 +78,7 @@ def test_uninstalled_every_page_is_not_found(owner_client):  # noqa: F811
 # The list ---------------------------------------------------------------------------
 
 
-def test_the_list_shows_each_abandoned_checkout(staff_client):  # noqa: F811
+def test_the_list_shows_each_abandoned_checkout(staff_client):
     cup = mug(name="Xícara")
     row = abandon((mug(), 2), (cup, 1), email="bia@example.com", name="Bia Lima")
     abandoned_remind(abandoned=row, actor=None)
@@ -95,7 +94,7 @@ def test_the_list_shows_each_abandoned_checkout(staff_client):  # noqa: F811
     assert "minutes ago" in page
 
 
-def test_the_status_tabs_filter_the_list(staff_client):  # noqa: F811
+def test_the_status_tabs_filter_the_list(staff_client):
     reminded = abandon(email="rita@example.com")
     abandoned_remind(abandoned=reminded, actor=None)
     abandon(email="otto@example.com")
@@ -111,7 +110,7 @@ def test_the_status_tabs_filter_the_list(staff_client):  # noqa: F811
     assert "No abandoned checkouts with this status." in page
 
 
-def test_an_unknown_status_or_page_link_says_so_and_lists_the_first_page(staff_client):  # noqa: F811
+def test_an_unknown_status_or_page_link_says_so_and_lists_the_first_page(staff_client):
     abandon()
 
     response = staff_client.get(BASE, {"status": "<b>gone</b>"})
@@ -124,7 +123,7 @@ def test_an_unknown_status_or_page_link_says_so_and_lists_the_first_page(staff_c
     assert "That page link is not valid" in text(response) and "ana@example.com" in text(response)
 
 
-def test_pages_follow_each_other_newest_first(staff_client, settings):  # noqa: F811
+def test_pages_follow_each_other_newest_first(staff_client, settings):
     from lojista.extensions.abandoned_checkouts.views import backoffice
 
     variant = mug()
@@ -149,7 +148,7 @@ def _list_queries(client) -> int:
     return len(queries)
 
 
-def test_the_list_costs_the_same_for_one_row_or_a_full_page(staff_client, staff, shop_settings_cached):  # noqa: F811
+def test_the_list_costs_the_same_for_one_row_or_a_full_page(staff_client, staff, shop_settings_cached):
     variant = mug()
     row = abandon((variant, 1), customer=None)
     abandoned_remind(abandoned=row, actor=staff)
@@ -165,7 +164,7 @@ def test_the_list_costs_the_same_for_one_row_or_a_full_page(staff_client, staff,
     assert one == LIST_QUERIES
 
 
-def test_an_empty_list_explains_how_it_works_with_the_settings(staff_client):  # noqa: F811
+def test_an_empty_list_explains_how_it_works_with_the_settings(staff_client):
     settings_row = RecoverySettings.load()
     settings_row.delay_minutes = 45
     settings_row.save()
@@ -177,7 +176,7 @@ def test_an_empty_list_explains_how_it_works_with_the_settings(staff_client):  #
     assert "Reminders are not sent automatically" in page
 
 
-def test_names_and_emails_are_escaped(staff_client):  # noqa: F811
+def test_names_and_emails_are_escaped(staff_client):
     row = abandon(name="<script>alert(1)</script>")
 
     for path in ("", f"{row.pk}/"):
@@ -188,7 +187,7 @@ def test_names_and_emails_are_escaped(staff_client):  # noqa: F811
 # One abandoned checkout ---------------------------------------------------------------
 
 
-def test_the_page_shows_the_customer_the_items_and_the_timeline(staff_client, staff):  # noqa: F811
+def test_the_page_shows_the_customer_the_items_and_the_timeline(staff_client, staff):
     row = abandon((mug(name="Caneca Azul", sku="MUG-BLUE"), 3))
     abandoned_remind(abandoned=row, actor=staff, message="Your mug is waiting!")
 
@@ -202,7 +201,7 @@ def test_the_page_shows_the_customer_the_items_and_the_timeline(staff_client, st
     assert "Link works until" in page
 
 
-def test_unknown_and_watched_checkouts_are_not_found(staff_client, settings):  # noqa: F811
+def test_unknown_and_watched_checkouts_are_not_found(staff_client, settings):
     assert staff_client.get(f"{BASE}999/").status_code == 404
     install(delay_minutes=60)
     row = abandon()
@@ -211,7 +210,7 @@ def test_unknown_and_watched_checkouts_are_not_found(staff_client, settings):  #
     assert staff_client.post(f"{BASE}{row.pk}/remind/").status_code == 404
 
 
-def test_sending_a_recovery_email_by_hand(staff_client, staff, django_capture_on_commit_callbacks):  # noqa: F811
+def test_sending_a_recovery_email_by_hand(staff_client, staff, django_capture_on_commit_callbacks):
     row = abandon()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -234,7 +233,7 @@ def test_sending_a_recovery_email_by_hand(staff_client, staff, django_capture_on
     assert "we kept your mug" in email.body and "/cart/recover/" in email.body
 
 
-def test_a_second_email_right_away_is_refused_with_the_reason(staff_client, staff):  # noqa: F811
+def test_a_second_email_right_away_is_refused_with_the_reason(staff_client, staff):
     row = abandon()
     abandoned_remind(abandoned=row, actor=staff)
 
@@ -249,7 +248,7 @@ def test_a_second_email_right_away_is_refused_with_the_reason(staff_client, staf
     assert Reminder.objects.count() == 1
 
 
-def test_no_email_to_a_customer_who_ordered_since(staff_client):  # noqa: F811
+def test_no_email_to_a_customer_who_ordered_since(staff_client):
     row = abandon()
     order_of(email="ana@example.com")
 
@@ -260,7 +259,7 @@ def test_no_email_to_a_customer_who_ordered_since(staff_client):  # noqa: F811
     assert not Reminder.objects.exists()
 
 
-def test_a_message_too_long_is_refused_beside_it_keeping_what_was_typed(staff_client):  # noqa: F811
+def test_a_message_too_long_is_refused_beside_it_keeping_what_was_typed(staff_client):
     row = abandon()
 
     response = staff_client.post(f"{BASE}{row.pk}/remind/", {"message": "x" * 1001})
@@ -281,7 +280,7 @@ def test_the_form_needs_a_post_with_a_csrf_token(staff):
     assert not Reminder.objects.exists()
 
 
-def test_a_recovered_checkout_links_to_its_order(staff_client):  # noqa: F811
+def test_a_recovered_checkout_links_to_its_order(staff_client):
     row = abandon()
     order = order_of()
     AbandonedCheckout.objects.filter(pk=row.pk).update(
@@ -304,7 +303,7 @@ def figure(page: str, name: str) -> str:
     return found.group(1).strip()
 
 
-def test_the_results_count_the_last_30_days_by_default_with_a_chart(staff_client, staff):  # noqa: F811
+def test_the_results_count_the_last_30_days_by_default_with_a_chart(staff_client, staff):
     first, second = abandon(email="a@example.com"), abandon(email="b@example.com")
     abandoned_remind(abandoned=first, actor=staff)
     order = order_of()
@@ -330,7 +329,7 @@ def test_the_results_count_the_last_30_days_by_default_with_a_chart(staff_client
     assert f"1 abandoned, 1 reminded, 0 clicked, 1 recovered, €{order.total}</title>" in svg.group(1)
 
 
-def test_a_preset_or_a_range_of_dates_chooses_the_days(staff_client):  # noqa: F811
+def test_a_preset_or_a_range_of_dates_chooses_the_days(staff_client):
     page = text(staff_client.get(BASE + "results/", {"days": "7"}))
     assert page.count('<g class="day">') == 7
     assert 'aria-current="true">Last 7 days' in page
@@ -351,7 +350,7 @@ def test_a_preset_or_a_range_of_dates_chooses_the_days(staff_client):  # noqa: F
         ({"days": "12"}, "Select a valid choice."),
     ],
 )
-def test_a_range_that_makes_no_sense_is_an_error_over_the_default_range(staff_client, query, error):  # noqa: F811
+def test_a_range_that_makes_no_sense_is_an_error_over_the_default_range(staff_client, query, error):
     response = staff_client.get(BASE + "results/", query)
 
     assert response.status_code == 400
@@ -360,7 +359,7 @@ def test_a_range_that_makes_no_sense_is_an_error_over_the_default_range(staff_cl
     assert page.count('<g class="day">') == 30
 
 
-def test_the_chart_s_coordinates_are_not_localised(staff_client, staff):  # noqa: F811
+def test_the_chart_s_coordinates_are_not_localised(staff_client, staff):
     staff.language = "pt-br"
     staff.save()
     abandon()
@@ -377,7 +376,7 @@ def test_the_chart_s_coordinates_are_not_localised(staff_client, staff):  # noqa
 # Settings (owners) -------------------------------------------------------------------------
 
 
-def test_the_settings_show_the_current_values_and_the_emails_templates(owner_client):  # noqa: F811
+def test_the_settings_show_the_current_values_and_the_emails_templates(owner_client):
     page = text(owner_client.get(BASE + "settings/"))
 
     assert 'name="delay_minutes" value="0"' in page
@@ -387,7 +386,7 @@ def test_the_settings_show_the_current_values_and_the_emails_templates(owner_cli
     assert "/backoffice/settings/emails/abandoned_checkout_1/pt-br/" in page
 
 
-def test_saving_the_settings(owner_client):  # noqa: F811
+def test_saving_the_settings(owner_client):
     response = owner_client.post(
         BASE + "settings/",
         {
@@ -419,7 +418,7 @@ def test_saving_the_settings(owner_client):  # noqa: F811
         ({"retention_days": "100000"}, "retention_days"),
     ],
 )
-def test_bad_settings_are_shown_beside_their_field_and_nothing_is_saved(owner_client, changes, field):  # noqa: F811
+def test_bad_settings_are_shown_beside_their_field_and_nothing_is_saved(owner_client, changes, field):
     data = {
         "delay_minutes": "30",
         "auto_send": "on",
@@ -442,7 +441,7 @@ def test_bad_settings_are_shown_beside_their_field_and_nothing_is_saved(owner_cl
 # The order page ------------------------------------------------------------------------------
 
 
-def test_a_recovered_order_says_so_on_its_timeline(staff_client):  # noqa: F811
+def test_a_recovered_order_says_so_on_its_timeline(staff_client):
     order = order_of()
     OrderEvent.objects.create(
         order=order, type=OrderEvent.Type.RECOVERED, data={"abandoned_id": 1, "reminders": 2, "clicked": True}

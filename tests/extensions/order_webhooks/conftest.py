@@ -2,7 +2,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from lojista.core.extensions import extension_install
 from lojista.extensions.order_webhooks.apps import SLUG
@@ -54,17 +53,3 @@ def commit(django_capture_on_commit_callbacks):
             return function(*args, **kwargs)
 
     return run
-
-
-@pytest.fixture
-def owner_client(owner) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
-def staff_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
