@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
 import pytest
+import time_machine
 
 from lojista.core.extensions import extension_install
 from lojista.extensions.abandoned_checkouts.apps import SLUG
@@ -23,6 +24,11 @@ from tests.completion.shop import new_cart, open_shop, start_checkout, variant_w
 # A Monday noon: every schedule test starts here.
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SCHEDULE = [60, 1440, 4320]
+
+
+def at(moment: datetime):
+    """Stop the clock at ``moment`` (a context manager)."""
+    return time_machine.travel(moment, tick=False)
 
 
 def minutes(count: float) -> timedelta:

@@ -4,7 +4,6 @@ counted as recovered, with an event on the order's timeline; a tampered,
 expired or used link changes nothing."""
 
 import pytest
-import time_machine
 
 from lojista.carts.models import Cart
 from lojista.carts.selectors import OUT_OF_STOCK, cart_view
@@ -19,6 +18,7 @@ from tests.catalog.factories import make_product, make_variant
 from tests.completion.shop import complete, start_checkout
 from tests.extensions.abandoned_checkouts.recovery_helpers import (
     T0,
+    at,
     begin_checkout,
     link_in,
     minutes,
@@ -28,10 +28,6 @@ from tests.extensions.abandoned_checkouts.recovery_helpers import (
 from tests.orders.factories import placed_order
 
 Status = AbandonedCheckout.Status
-
-
-def at(moment):
-    return time_machine.travel(moment, tick=False)
 
 
 @pytest.fixture

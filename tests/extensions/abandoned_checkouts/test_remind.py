@@ -2,7 +2,6 @@
 reason for each refusal, staff's message in the email, no double send."""
 
 import pytest
-import time_machine
 from django.contrib.auth.models import AnonymousUser
 
 from lojista.core.errors import InvalidInput
@@ -16,15 +15,11 @@ from lojista.extensions.abandoned_checkouts.services import (
 )
 from lojista.inventory.services import stock_adjust
 from lojista.notifications.models import OutboxMessage
-from tests.extensions.abandoned_checkouts.recovery_helpers import T0, abandoned_row, minutes
+from tests.extensions.abandoned_checkouts.recovery_helpers import T0, abandoned_row, at, minutes
 from tests.orders.factories import placed_order
 
 Status = AbandonedCheckout.Status
 pytestmark = pytest.mark.django_db
-
-
-def at(moment):
-    return time_machine.travel(moment, tick=False)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ the rules that stop them: an order, an unsubscribe, all items out of stock,
 auto_send off, the extension uninstalled."""
 
 import pytest
-import time_machine
 
 from lojista.core.extensions import extension_install, extension_uninstall
 from lojista.extensions.abandoned_checkouts.apps import SLUG
@@ -18,6 +17,7 @@ from tests.checkout.helpers import holds
 from tests.extensions.abandoned_checkouts.recovery_helpers import (
     SCHEDULE,
     T0,
+    at,
     begin_checkout,
     link_in,
     minutes,
@@ -27,10 +27,6 @@ from tests.extensions.abandoned_checkouts.recovery_helpers import (
 from tests.orders.factories import placed_order
 
 Status = AbandonedCheckout.Status
-
-
-def at(moment):
-    return time_machine.travel(moment, tick=False)
 
 
 def subjects(smtp, email="ana@example.com") -> list[str]:
