@@ -23,6 +23,7 @@ from lojista.backoffice.api import router as extension_store_router
 from lojista.carts.api import router as carts_router
 from lojista.catalog.api import router as catalog_router
 from lojista.checkout.api import router as checkout_router
+from lojista.core import metrics
 from lojista.core.errors import (
     DomainError,
     InvalidInput,
@@ -113,8 +114,20 @@ def error_response(request: HttpRequest, status: int, code: str, message: Any, d
     )
 
 
+# The routes whose refusals /metrics counts (lojista_checkout_failures), by step.
+_CHECKOUT_STEPS = {"/checkout": "start", "/complete": "complete"}
+
+
+def _count_checkout_failure(request: HttpRequest, code: str) -> None:
+    route = request.resolver_match.route if request.resolver_match else ""
+    for suffix, step in _CHECKOUT_STEPS.items():
+        if request.method == "POST" and route.endswith(suffix):
+            metrics.CHECKOUT_FAILURES.labels(step=step, code=code).inc()
+
+
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    _count_checkout_failure(request, exc.code)
     response = error_response(request, exc.status, exc.code, exc.message, exc.details)
     if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)

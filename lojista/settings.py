@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lojista.demo",
     "lojista.backoffice",
     "lojista.storefront",
+    "lojista.observability",
     "django_htmx",
 ]
 
@@ -80,7 +81,9 @@ LOJISTA_EXTENSIONS: list[str] = [
 INSTALLED_APPS += LOJISTA_EXTENSIONS
 
 MIDDLEWARE = [
-    # First: under /api/ it turns every error the others answer into JSON.
+    # Outermost: the request id (X-Request-ID) and the one log line per request.
+    "lojista.core.request_log.RequestIdMiddleware",
+    # Then: under /api/ it turns every error the others answer into JSON.
     "lojista.api.ApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy (docs/security.md).
@@ -255,14 +258,37 @@ LOJISTA_RATE_LIMITS = {
     name: env.str(f"RATE_LIMIT_{name.upper()}", default=rate) for name, rate in _RATE_LIMIT_DEFAULTS.items()
 }
 
+# Logs go to stderr: LOG_FORMAT=text (the demo) or json, one JSON object per
+# line with the request id (lojista.core.request_log); in json, the
+# "lojista.request" logger also writes one line per request.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json: {LOG_FORMAT}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lojista.core.request_log.RequestIdFilter"}},
+    "formatters": {"json": {"()": "lojista.core.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own loggers would also print through their default handler.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # In text the server (runserver, gunicorn's access log) already says it.
+        "lojista.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+
+# /metrics (Prometheus; lojista.observability): it answers a request bearing
+# "Authorization: Bearer <METRICS_TOKEN>"; while no token is set, only
+# requests from a loopback or private address that came through no proxy.
+LOJISTA_METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -271,11 +297,12 @@ if not DEBUG:
 
 # HTTPS, on by default when DEBUG is off. Plain HTTP is redirected to HTTPS
 # (turn it off only when a proxy in front already redirects), except /healthz
-# so that load balancers can probe over plain HTTP. Behind a proxy that ends
+# so that load balancers can probe over plain HTTP, and /metrics, which
+# Prometheus scrapes on the private network. Behind a proxy that ends
 # TLS, set SECURE_PROXY_SSL_HEADER=true (the proxy must set X-Forwarded-Proto)
 # or every request looks like plain HTTP and is redirected forever.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from lojista.checkout.models import Checkout
 from lojista.checkout.payment_methods import check_payment_method
+from lojista.core import metrics
 from lojista.core.errors import InvalidInput
 from lojista.payments.errors import (
     IdempotencyKeyReused,
@@ -146,6 +147,7 @@ def _record(*, payment: Payment, result: ChargeResult) -> Payment:
     unsettled = Payment.objects.filter(pk=payment.pk).exclude(status__in=_SETTLED_STATUSES)
     if not unsettled.update(**changes):
         return Payment.objects.get(pk=payment.pk)
+    metrics.count(metrics.PAYMENTS.labels(gateway=payment.gateway, outcome=result.status))
     for field, value in changes.items():
         setattr(payment, field, value)
     return payment
@@ -198,6 +200,7 @@ def refund_record_manual(*, payment: Payment, reference: str, reason: str) -> Re
         reason=reason[:255],
     )
     _mark_refunded(payment)
+    metrics.count(metrics.REFUNDS.labels(gateway=payment.gateway, outcome="recorded"))
     return refund
 
 
@@ -237,12 +240,14 @@ def refund_execute(*, refund: Refund) -> Refund:
             error_message=error.provider_message or str(error.message),
             updated_at=timezone.now(),
         )
+        metrics.count(metrics.REFUNDS.labels(gateway=payment.gateway, outcome=Refund.Status.FAILED))
         raise
     with transaction.atomic():
         Refund.objects.filter(pk=refund.pk).update(
             status=Refund.Status.SUCCEEDED, reference=reference, error_message="", updated_at=timezone.now()
         )
         _mark_refunded(payment)
+        metrics.count(metrics.REFUNDS.labels(gateway=payment.gateway, outcome=Refund.Status.SUCCEEDED))
     refund.refresh_from_db()
     return refund
 

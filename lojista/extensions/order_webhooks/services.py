@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lojista.core import metrics
 from lojista.core.errors import InvalidInput
 from lojista.extensions.order_webhooks import payloads, sender
 from lojista.extensions.order_webhooks.errors import (
@@ -411,6 +412,7 @@ def delivery_send(*, delivery_id: int) -> str:
         return "succeeded"
     logger.info("Webhook delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, outcome.error)
     retry_at = _record_failure(delivery, outcome)
+    metrics.count(metrics.WEBHOOK_DELIVERIES_FAILED.labels(final=str(retry_at is None).lower()))
     if retry_at is None:
         return "failed"
     delivery_enqueue(delivery.pk, run_after=retry_at)

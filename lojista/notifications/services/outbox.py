@@ -38,6 +38,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lojista.core import metrics
 from lojista.customers.models import User
 from lojista.notifications import kinds
 from lojista.notifications.context import email_context, sender_address
@@ -356,6 +357,7 @@ def _record_sent(message: OutboxMessage, rendered: RenderedEmail) -> None:
         event["template_error"] = rendered.template_error
     if _still_ours(message).update(**changes):
         _order_event(message, OrderEvent.Type.EMAIL_SENT, **event)
+        metrics.count(metrics.EMAILS_SENT)
 
 
 @transaction.atomic
@@ -365,6 +367,7 @@ def _record_failure(message: OutboxMessage, error: str, subject: str = "") -> No
         status=Status.FAILED, last_error=error, subject=subject[:500], updated_at=now
     ):
         _order_event(message, OrderEvent.Type.EMAIL_FAILED, error=error, attempts=message.attempts)
+        metrics.count(metrics.EMAILS_FAILED)
 
 
 def retry_delay(attempts: int) -> timedelta:
