@@ -33,6 +33,7 @@ def test_each_project_signal_has_its_receivers_connected_once_by_dispatch_uid():
         "payments.payment_succeeded": ["orders.place_order_for_payment"],
         "orders.order_placed": [
             "notifications.order_placed",
+            "observability.order_placed",
             "abandoned_checkouts.attribute_order",
             "order_webhooks.order_placed",
         ],

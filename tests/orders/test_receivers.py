@@ -56,7 +56,8 @@ def test_stock_gone_after_the_payment_refunds_it_after_the_transaction(
         succeeded(payment)
         assert Payment.objects.get(pk=payment.pk).status == Payment.Status.SUCCEEDED
 
-    assert len(callbacks) == 1
+    # One refund after the commit (besides /metrics' counters, counted on commit too).
+    assert len([callback for callback in callbacks if callback.__module__ != "lojista.core.metrics"]) == 1
     assert Payment.objects.get(pk=payment.pk).status == Payment.Status.REFUNDED
     assert not Order.objects.exists()
     assert Stock.objects.get(variant=shirt).quantity == 1
