@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from lojista.core.request_log import JsonFormatter, RequestIdFilter
+from tests.observability.helpers import run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,22 @@ def test_other_records_written_during_a_request_carry_its_id(client, log_lines, 
     # Outside any request, the id is null.
     logging.getLogger("lojista.test").warning("outside")
     assert [line["request_id"] for line in log_lines() if line["message"] == "outside"] == [None]
+
+
+def test_log_format_json_makes_the_process_write_json_lines_to_stderr():
+    """The settings' wiring, in a process of its own as the server runs."""
+    result = run_django(
+        "from django.test import Client\n"
+        "Client().get('/healthz', headers={'X-Request-ID': 'from-nginx-42ab'})\n",
+        LOG_FORMAT="json",
+    )
+
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    [request] = [line for line in lines if line["logger"] == "lojista.request"]
+    assert set(request) >= FIELDS
+    assert (request["path"], request["request_id"]) == ("/healthz", "from-nginx-42ab")
+
+
+def test_log_format_text_writes_no_request_line():
+    result = run_django("from django.test import Client\nClient().get('/healthz')\n", LOG_FORMAT="text")
+    assert "/healthz" not in result.stderr
