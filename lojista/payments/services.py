@@ -215,6 +215,7 @@ def payment_record_offline(*, payment: Payment, reference: str) -> None:
     ).update(status=Payment.Status.SUCCEEDED, reference=reference, updated_at=timezone.now())
     if not received:
         raise PaymentNotAwaited()
+    metrics.count(metrics.PAYMENTS.labels(gateway=Payment.Gateway.OFFLINE, outcome=Payment.Status.SUCCEEDED))
 
 
 def _mark_refunded(payment: Payment) -> None:

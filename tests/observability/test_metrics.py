@@ -8,7 +8,9 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from lojista.core.models import ScheduledRun
 from lojista.notifications.models import OutboxMessage
+from lojista.observability import services
 from lojista.observability.models import Heartbeat
 from lojista.observability.services import heartbeat
 from tests.completion.shop import complete, new_cart, open_shop, start_checkout, variant_with_stock
@@ -99,6 +101,43 @@ def test_an_order_rolled_back_is_not_counted(client):
         place_order(email="ana@example.com")
         raise RuntimeError("the placement fails after the signal")
     assert value(scrape(client), "lojista_orders_placed_total") == before
+
+
+@pytest.fixture
+def fresh_heartbeats(monkeypatch):
+    """Forget this process's last beats (written at most every 10 s)."""
+    monkeypatch.setattr(services, "_last_beats", {})
+
+
+@pytest.mark.django_db
+def test_a_task_run_by_a_worker_beats_for_its_queue(
+    client, smtp, fresh_heartbeats, django_capture_on_commit_callbacks
+):
+    assert ("tasks:default",) not in {labels for (_name, labels) in scrape(client)}
+    with django_capture_on_commit_callbacks(execute=True):
+        place_order(email="ana@example.com")  # its email is delivered by a task
+
+    beat = value(scrape(client), "lojista_worker_last_heartbeat_timestamp_seconds", worker="tasks:default")
+    assert abs(beat - timezone.now().timestamp()) < 60
+
+
+@pytest.mark.django_db
+def test_a_worker_beats_at_most_every_ten_seconds(fresh_heartbeats, django_assert_num_queries):
+    heartbeat(name="tasks:default")
+    with django_assert_num_queries(0):
+        heartbeat(name="tasks:default")
+
+
+@pytest.mark.django_db
+def test_the_scheduler_beats_when_it_enqueues(client):
+
+    assert not [key for key in scrape(client) if ("worker", "scheduler") in key[1]]
+    run = ScheduledRun.objects.create(
+        task_path="lojista.inventory.tasks.release_expired_reservations", slot=1
+    )
+
+    beat = value(scrape(client), "lojista_worker_last_heartbeat_timestamp_seconds", worker="scheduler")
+    assert beat == run.enqueued_at.timestamp()
 
 
 @pytest.mark.django_db
