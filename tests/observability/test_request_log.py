@@ -115,12 +115,18 @@ def test_other_records_written_during_a_request_carry_its_id(client, log_lines, 
     assert [line["request_id"] for line in log_lines() if line["message"] == "outside"] == [None]
 
 
-def test_log_format_json_makes_the_process_write_json_lines_to_stderr():
+def sqlite_url(tmp_path) -> str:
+    """A database of its own for the process (the test's may be in memory)."""
+    return f"sqlite:///{tmp_path / 'log.sqlite3'}"
+
+
+def test_log_format_json_makes_the_process_write_json_lines_to_stderr(tmp_path):
     """The settings' wiring, in a process of its own as the server runs."""
     result = run_django(
         "from django.test import Client\n"
         "Client().get('/healthz', headers={'X-Request-ID': 'from-nginx-42ab'})\n",
         LOG_FORMAT="json",
+        DATABASE_URL=sqlite_url(tmp_path),
     )
 
     lines = [json.loads(line) for line in result.stderr.splitlines()]
@@ -129,6 +135,10 @@ def test_log_format_json_makes_the_process_write_json_lines_to_stderr():
     assert (request["path"], request["request_id"]) == ("/healthz", "from-nginx-42ab")
 
 
-def test_log_format_text_writes_no_request_line():
-    result = run_django("from django.test import Client\nClient().get('/healthz')\n", LOG_FORMAT="text")
+def test_log_format_text_writes_no_request_line(tmp_path):
+    result = run_django(
+        "from django.test import Client\nassert Client().get('/healthz').status_code == 200\n",
+        LOG_FORMAT="text",
+        DATABASE_URL=sqlite_url(tmp_path),
+    )
     assert "/healthz" not in result.stderr
