@@ -96,12 +96,18 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
+            # Django logs a 4xx/5xx answer after the middleware has returned,
+            # with the request on the record.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or request_id_var.get()
         return True
 
 
 # The attributes every LogRecord has: the rest are a caller's ``extra``.
 _RECORD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 class JsonFormatter(logging.Formatter):
@@ -117,7 +123,9 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", request_id_var.get()),
         }
         for key, value in vars(record).items():
-            if key not in _RECORD_ATTRIBUTES and key not in line:
+            # Plain values only: Django's own records carry the request
+            # object, whose text holds the query string.
+            if key not in _RECORD_ATTRIBUTES and key not in line and isinstance(value, _PLAIN):
                 line[key] = value
         if record.exc_info:
             line["exc_info"] = self.formatException(record.exc_info)

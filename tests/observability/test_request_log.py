@@ -124,15 +124,21 @@ def test_log_format_json_makes_the_process_write_json_lines_to_stderr(tmp_path):
     """The settings' wiring, in a process of its own as the server runs."""
     result = run_django(
         "from django.test import Client\n"
-        "Client().get('/healthz', headers={'X-Request-ID': 'from-nginx-42ab'})\n",
+        "Client().get('/healthz', headers={'X-Request-ID': 'from-nginx-42ab'})\n"
+        "Client().get('/no-such-page?token=query-secret-5521')\n",
         LOG_FORMAT="json",
         DATABASE_URL=sqlite_url(tmp_path),
     )
 
     lines = [json.loads(line) for line in result.stderr.splitlines()]
-    [request] = [line for line in lines if line["logger"] == "lojista.request"]
+    [request, not_found] = [line for line in lines if line["logger"] == "lojista.request"]
     assert set(request) >= FIELDS
-    assert (request["path"], request["request_id"]) == ("/healthz", "from-nginx-42ab")
+    assert (request["path"], request["status"], request["request_id"]) == ("/healthz", 200, "from-nginx-42ab")
+    assert (not_found["path"], not_found["status"]) == ("/no-such-page", 404)
+    # Django's own "Not Found" warning is a JSON line too, with the same id.
+    [warning] = [line for line in lines if line["logger"] == "django.request"]
+    assert warning["request_id"] == not_found["request_id"]
+    assert "query-secret-5521" not in result.stderr
 
 
 def test_log_format_text_writes_no_request_line(tmp_path):
