@@ -135,6 +135,16 @@ def test_readyz_is_ok_when_the_database_and_the_cache_answer(api):
 
 
 @pytest.mark.django_db
+def test_readyz_answers_plain_http_probes_and_no_storefront_session(api, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = api.get("/readyz?utm_source=probe")
+
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.django_db
 def test_readyz_is_ok_with_redis(api, settings, shared_redis):
     settings.CACHES = redis_cache(redis_url(3))
 
