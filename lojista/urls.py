@@ -2,11 +2,12 @@ from django.urls import include, path
 
 from lojista.api import api
 from lojista.core.extensions import extension_urlpatterns
-from lojista.core.views import healthz
+from lojista.core.views import healthz, readyz
 from lojista.observability.views import metrics
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Prometheus, for the operators only (docs/operations.md, Observability).
     path("metrics", metrics, name="metrics"),
     path("api/v1/", api.urls),
