@@ -6,7 +6,6 @@ templates and variables) are the kinds of order_kinds.py.
 """
 
 import uuid
-from functools import partial
 
 from django.db import transaction
 
@@ -89,7 +88,10 @@ def order_placed_emails_queue(*, order: Order, events: list[OrderEvent] | None =
     else:
         events.extend(new_events)
     for message in messages:
-        transaction.on_commit(partial(delivery_enqueue, message.pk), robust=True)
+        # A function of its own, not a partial: when the enqueue fails (the
+        # broker is down), Django logs the callback by its __qualname__,
+        # which a partial lacks, and the request would fail after its commit.
+        transaction.on_commit(lambda message_id=message.pk: delivery_enqueue(message_id), robust=True)
     return messages
 
 
