@@ -13,6 +13,7 @@ import django_rq
 import redis
 from django.db import connection
 from rq import SimpleWorker, Worker
+from rq.registry import ScheduledJobRegistry
 
 from tests.redis_helpers import redis_url
 
@@ -33,6 +34,12 @@ def use_rq(settings) -> str:
 
 def jobs_waiting(queue: str = "default") -> int:
     return django_rq.get_queue(queue).count
+
+
+def scheduled_jobs(queue: str = "default") -> int:
+    """Jobs enqueued to run later (``run_after``), which a worker started
+    with --with-scheduler moves to the queue when due."""
+    return ScheduledJobRegistry(queue=django_rq.get_queue(queue)).count
 
 
 def run_burst(*queues: str) -> None:

@@ -15,6 +15,7 @@ from tests.rq_workers import (
     jobs_done_by_each_worker,
     jobs_waiting,
     run_burst,
+    scheduled_jobs,
     start_worker,
     stop,
     wait_for,
@@ -108,3 +109,24 @@ def test_two_rqworker_processes_send_each_email_once(rq_redis, smtp):
     assert all(worker.returncode == 0 for worker in workers), errors
     assert len(busy) == 2 and all(busy), f"each worker ran jobs: {busy}"
     assert_each_email_arrived_once(smtp)
+
+
+@pytest.mark.postgres
+def test_a_failed_email_is_retried_by_rqs_scheduler_when_due(rq_redis, smtp):
+    smtp.drop = {"buyer@example.com"}  # the server hangs up: a transient failure
+    env = worker_env(rq_redis, EMAIL_URL=f"smtp://{smtp.host}:{smtp.port}", EMAIL_RETRY_SECONDS="3")
+    worker = start_worker(env, "mail")
+    try:
+        wait_for(lambda: workers_ready(1), what="the worker")
+        placed_order(email="buyer@example.com")
+        # The retry waits in RQ's scheduled registry, not on the queue.
+        wait_for(lambda: scheduled_jobs() == 1, what="a retry scheduled")
+        assert jobs_waiting() == 0 and OutboxMessage.objects.get().status == Status.READY
+        smtp.drop = set()
+        wait_for(lambda: OutboxMessage.objects.filter(status=Status.SENT).exists(), what="the retry")
+    finally:
+        error = stop(worker)
+
+    assert worker.returncode == 0, error
+    assert_each_email_arrived_once(smtp)
+    assert OutboxMessage.objects.get().attempts == 2

@@ -88,11 +88,15 @@ def order_placed_emails_queue(*, order: Order, events: list[OrderEvent] | None =
     else:
         events.extend(new_events)
     for message in messages:
-        # A function of its own, not a partial: when the enqueue fails (the
-        # broker is down), Django logs the callback by its __qualname__,
-        # which a partial lacks, and the request would fail after its commit.
-        transaction.on_commit(lambda message_id=message.pk: delivery_enqueue(message_id), robust=True)
+        _deliver_on_commit(message.pk)
     return messages
+
+
+def _deliver_on_commit(message_id: int) -> None:
+    # A function, not a partial: when the enqueue fails (the broker is down),
+    # Django logs the callback by its __qualname__, which a partial lacks,
+    # and the order's request would fail after its commit.
+    transaction.on_commit(lambda: delivery_enqueue(message_id), robust=True)
 
 
 def order_status_email_queue(*, order: Order, event: OrderEvent) -> OutboxMessage | None:
