@@ -100,5 +100,9 @@ def jobs_done_by_each_worker() -> list[int]:
 def stop(process: subprocess.Popen) -> str:
     """A warm shutdown (SIGTERM: the job under way finishes); its stderr."""
     process.send_signal(signal.SIGTERM)
-    _out, err = process.communicate(timeout=60)
+    try:
+        _out, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()  # never leave a worker behind the test
+        _out, err = process.communicate()
     return err
