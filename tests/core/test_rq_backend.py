@@ -9,6 +9,7 @@ import pytest
 from django_tasks.signals import task_enqueued
 
 from lojista.core.queueing import enqueue_later, not_before
+from lojista.notifications.services.outbox import BATCH_SECONDS, LEASE
 from lojista.notifications.tasks import deliver_outbox_message
 from tests.core.test_production_settings import production_env, run, settings_of
 
@@ -74,3 +75,9 @@ def test_a_backend_that_cannot_run_later_enqueues_nothing():
     finally:
         task_enqueued.disconnect(record)
     assert enqueued == []
+
+
+def test_rq_never_stops_a_job_that_still_owns_its_rows(settings):
+    """RQ's job timeout is at least the outbox's lease (decision 180)."""
+    for queue in settings.RQ_QUEUES.values():
+        assert queue["DEFAULT_TIMEOUT"] >= LEASE.total_seconds() > BATCH_SECONDS
