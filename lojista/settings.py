@@ -188,8 +188,8 @@ _TASK_BACKEND_ALIASES = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_
 _tasks_backend = env.str("TASKS_BACKEND", default="db")
 _tasks_backend = _TASK_BACKEND_ALIASES.get(_tasks_backend, _tasks_backend)
 # "webhooks": the order webhooks' deliveries, run by a worker of their own
-# (`db_worker --queue-name webhooks`) so that a slow endpoint never delays an
-# email (docs/webhooks.md).
+# (`db_worker --queue-name webhooks`, or `rqworker … webhooks`) so that a slow
+# endpoint never delays an email (docs/webhooks.md).
 TASK_QUEUES = ["default", "webhooks"]
 TASKS = {"default": {"BACKEND": _tasks_backend, "QUEUES": TASK_QUEUES}}
 # The broker of TASKS_BACKEND=rq. RQ stops a job after DEFAULT_TIMEOUT
