@@ -1,6 +1,4 @@
-"""Redis for the tests that need one (127.0.0.1:6379, one database number per
-area: cache 3, queue 4, metrics 5). Without it they are skipped with the
-reason, except under CI (which has Redis), where they fail."""
+"""Redis for the tests that need a real one (rate limits, sessions, queues)."""
 
 import os
 
@@ -9,13 +7,14 @@ import redis
 
 
 def redis_url(db: int) -> str:
-    """The URL of Redis database ``db``, once it answers; else skip (fail in CI)."""
+    """The URL of database ``db`` of the Redis on this machine (127.0.0.1:6379).
+    Unreachable: the test is skipped, saying why, except under CI (the
+    variable CI set), where Redis runs and the test fails."""
     url = f"redis://127.0.0.1:6379/{db}"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        reason = f"needs Redis on 127.0.0.1:6379 ({error})"
+    except redis.RedisError as exc:
         if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+            pytest.fail(f"Redis at {url} is unreachable under CI: {exc}")
+        pytest.skip(f"needs Redis at {url}: {exc}")
     return url
