@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # DATABASE_URL that points at PostgreSQL.
 PG_URL := $(or $(TEST_DATABASE_URL),$(filter postgres%,$(DATABASE_URL)))
 
-.PHONY: install browser run test test-sqlite test-postgres lint bench messages clean
+.PHONY: install browser run test test-sqlite test-postgres lint bench bench-tools bench-server messages clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,7 +58,21 @@ lint: install
 	$(BIN)/mypy lojista
 	$(BIN)/lint-imports --no-cache
 
-bench: install
+# The server benchmarks (bench/server.py) drive gunicorn with Debian's wrk,
+# against PostgreSQL: BENCH_DATABASE_URL, else the test pass's, else the local one.
+BENCH_PG := $(or $(BENCH_DATABASE_URL),$(PG_URL),postgres://postgres@127.0.0.1:5432/postgres)
+bench-tools:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's wrk for the server benchmarks"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk >/dev/null \
+		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk >/dev/null; }; \
+	else echo "wrk is missing: install Debian's wrk package"; exit 1; fi
+
+bench-server: install bench-tools
+	BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/server.py
+
+bench: install bench-server
 	$(BIN)/python bench/run.py
 
 # Needs GNU gettext (xgettext, msgfmt); the compiled .mo is committed so that

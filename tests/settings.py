@@ -22,6 +22,7 @@ LOJISTA_TEST_GATEWAY_ENABLED = True
 # Each test starts with empty counters (conftest.py clears this cache), so
 # never a shared server's cache, whatever CACHE_URL says.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The test client and live test servers speak plain HTTP.
 SECURE_SSL_REDIRECT = False
 # A tiny extension (tests/sample_extension), listed the way a real one is.

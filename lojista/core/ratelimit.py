@@ -12,6 +12,10 @@ number is part of the key, so a counter whose expiry were lost (Django's
 Redis ``incr`` checks that the key exists, then increments: a key expiring in
 between comes back without a timeout) only outlives a window nobody asks
 about any more.
+
+When the cache does not answer (Redis down), requests are let through and
+the failure is logged (fail open: decision 180, docs/operations.md): the
+login throttle, counted in the database, stays on.
 """
 
 import functools
@@ -30,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lojista.core.errors import Throttled
 from lojista.core.http import client_address
+from lojista.core.shared_cache import cache_errors, logger
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -72,9 +77,13 @@ def count(name: str, identity: str, rate: Rate) -> int:
     # Increment first: after a window's first request that is the whole cost
     # (Redis: EXISTS + INCR), not a failed ADD before it.
     try:
-        value = cache.incr(key)
-    except ValueError:  # the window's first request, unless another one just added it
-        value = 1 if cache.add(key, 1, timeout=seconds_left + 1) else cache.incr(key)
+        try:
+            value = cache.incr(key)
+        except ValueError:  # the window's first request, unless another one just added it
+            value = 1 if cache.add(key, 1, timeout=seconds_left + 1) else cache.incr(key)
+    except cache_errors():
+        logger.exception("Rate limit %s not counted: the cache does not answer", name)
+        return 0
     return seconds_left if value > rate.count else 0
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from lojista.core.models import ShopSettings
+from lojista.core.shared_cache import cache_errors, logger
 
 CACHE_KEY = "lojista:shop-settings"
 # A worker that missed an invalidation (a per-process cache in a deployment
@@ -19,15 +20,27 @@ CACHE_SECONDS = 300
 
 def shop_settings() -> ShopSettings:
     """The shop's settings row (unsaved defaults until the owner saves it)."""
-    row = cache.get(CACHE_KEY)
+    try:
+        row = cache.get(CACHE_KEY)
+    except cache_errors():  # read from the database while the cache is down
+        logger.exception("Shop settings read from the database: the cache does not answer")
+        return ShopSettings.load()
     if not isinstance(row, ShopSettings):
         row = ShopSettings.load()
-        cache.set(CACHE_KEY, row, CACHE_SECONDS)
+        try:
+            cache.set(CACHE_KEY, row, CACHE_SECONDS)
+        except cache_errors():
+            logger.exception("Shop settings not cached: the cache does not answer")
     return row
 
 
 def forget_shop_settings() -> None:
-    cache.delete(CACHE_KEY)
+    """A saved change is not undone because the cache is down; a copy the
+    cache kept through the outage is forgotten after CACHE_SECONDS."""
+    try:
+        cache.delete(CACHE_KEY)
+    except cache_errors():
+        logger.exception("Cached shop settings not forgotten: the cache does not answer")
 
 
 def shop_name() -> str:

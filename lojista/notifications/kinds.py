@@ -67,6 +67,11 @@ class EmailKind:
     largest: Callable[["NotificationSettings"], Context] | None = None
     # Staff roles that may edit its templates (customers.models.User.Role).
     editors: Collection[str] = OWNER_ROLES
+    # Optional: extra headers of one email, from its variables (e.g.
+    # List-Unsubscribe); each value is folded onto one line, and the outbox's
+    # own headers (Message-ID, Content-Language) cannot be replaced. Not used
+    # for test sends.
+    headers: Callable[[Context], Mapping[str, str]] | None = None
 
     def template_path(self, suffix: str) -> Path:
         return self.template_dir / f"{self.key}{suffix}"

@@ -7,7 +7,7 @@ the shipped one is used instead, so a bad template never stops an email.
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +43,8 @@ class RenderedEmail:
     html: str
     # Why the merchant's template was not used (the shipped one was), if it was not.
     template_error: str = ""
+    # The kind's extra headers (EmailKind.headers), for delivery.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def describe_error(error: Exception) -> str:

@@ -11,7 +11,7 @@ from lojista.core.validation import has_control_characters
 SESSION_KEY = "utm"
 PARAMETERS = ("utm_source", "utm_medium")
 MAX_LENGTH = 100  # Order.utm_source / utm_medium
-NOT_THE_STOREFRONT = ("/api/", "/backoffice/", "/static/", "/healthz")
+NOT_THE_STOREFRONT = ("/api/", "/backoffice/", "/static/", "/healthz", "/readyz")
 
 
 def landing_source(request: HttpRequest) -> dict[str, str]:

@@ -2,13 +2,11 @@
 rate is used up, counts apart per address, cart, checkout and email, and
 counts exactly under concurrency (in local memory and in Redis)."""
 
-import os
 import threading
 import time
 import uuid
 
 import pytest
-import redis
 from django.core.exceptions import ImproperlyConfigured
 
 from lojista.carts.models import Cart
@@ -16,10 +14,10 @@ from lojista.checkout.models import Checkout
 from lojista.core.ratelimit import Rate, check_rates, count
 from tests.completion.shop import ADDRESS, complete, new_cart, open_shop, start_checkout, variant_with_stock
 from tests.completion.test_concurrency import call, run_together
+from tests.redis_helpers import redis_url
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Hourly windows: a test would have to straddle the top of the hour to see a
 # counter start afresh.
 TWO_AN_HOUR = "2/h"
@@ -266,14 +264,10 @@ def test_concurrent_requests_are_counted_exactly_in_local_memory():
 
 def test_concurrent_requests_are_counted_exactly_in_redis(settings):
     """Each thread has its own cache connection, as each worker process would."""
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"needs Redis at {REDIS_URL} (TEST_REDIS_URL): {exc}")
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": redis_url(3),
             "KEY_PREFIX": f"test-{uuid.uuid4()}",
         }
     }

@@ -78,6 +78,6 @@ def test_a_backend_that_cannot_run_later_enqueues_nothing():
 
 
 def test_rq_never_stops_a_job_that_still_owns_its_rows(settings):
-    """RQ's job timeout is at least the outbox's lease (decision 180)."""
+    """RQ's job timeout is at least the outbox's lease (decision 182)."""
     for queue in settings.RQ_QUEUES.values():
         assert queue["DEFAULT_TIMEOUT"] >= LEASE.total_seconds() > BATCH_SECONDS

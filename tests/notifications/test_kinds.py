@@ -100,6 +100,34 @@ def test_a_registered_kind_is_queued_rendered_and_sent_without_orders(
     assert not OrderEvent.objects.exists()
 
 
+@pytest.fixture
+def welcome_with_headers():
+    def headers(context: dict) -> dict[str, str]:
+        return {
+            "List-Id": f"Welcome <{context['customer']['email']}>\r\nBcc: thief@example.com",
+            "Message-ID": "<not-the-outbox-s@example.com>",
+        }
+
+    kind = EmailKind(**{**WELCOME.__dict__, "headers": headers})
+    kinds.register(kind)
+    yield kind
+    kinds.unregister(kind.key)
+
+
+def test_a_kind_adds_headers_folded_onto_one_line_and_never_the_outbox_s_own(
+    welcome_with_headers, ana, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_welcome(ana)
+
+    [received] = smtp.received
+    assert " ".join(str(received.message["List-Id"]).split()) == (
+        "Welcome <ana@example.com> Bcc: thief@example.com"
+    )
+    assert received.message["Bcc"] is None and received.rcpt_tos == ["ana@example.com"]
+    assert received.message["Message-ID"] == message.message_id
+
+
 def test_the_template_api_lists_every_registered_kind_in_every_language(api, owner_headers, welcome):
     templates = api.get("/api/v1/admin/email-templates", headers=owner_headers).json()
 

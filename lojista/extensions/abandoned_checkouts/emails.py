@@ -180,6 +180,17 @@ def _sample_message() -> dict[str, Any]:
     return {"message": _("We kept your size aside for a few more days. Any question, just reply!")}
 
 
+def _headers(context: dict[str, Any]) -> dict[str, str]:
+    """One-click unsubscribe in the mail client (RFC 8058): the page answers
+    the client's POST as it answers a click (decision 172)."""
+    if not context.get("unsubscribe_url"):
+        return {}
+    return {
+        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def _kind(key: str, label: Any, step: int, **extra: Any) -> EmailKind:
     def context(ref: EmailRef, shop: NotificationSettings) -> dict[str, Any]:
         return _context(step, ref, shop)
@@ -200,6 +211,7 @@ def _kind(key: str, label: Any, step: int, **extra: Any) -> EmailKind:
         sample=sample,
         largest=largest,
         load=_load,
+        headers=_headers,
         **extra,
     )
 

@@ -19,6 +19,7 @@ Message-ID.
 """
 
 import contextlib
+import dataclasses
 import logging
 import smtplib
 import time
@@ -242,6 +243,8 @@ def _render(message: OutboxMessage, batch: _Batch) -> RenderedEmail:
         if message.is_test:
             subject = _("[Test] %(subject)s") % {"subject": rendered.subject}
             rendered = RenderedEmail(subject, rendered.text, rendered.html, rendered.template_error)
+        elif kind.headers is not None:
+            rendered = dataclasses.replace(rendered, headers=kind.headers(context))
     return rendered
 
 
@@ -268,7 +271,11 @@ def _email(
         body=rendered.text,
         from_email=sender,
         to=[recipient_address(address) for address in message.recipients],
-        headers={"Message-ID": message.message_id, "Content-Language": _language_tag(message.language)},
+        headers={
+            **{name: one_line(value) for name, value in rendered.headers.items()},
+            "Message-ID": message.message_id,
+            "Content-Language": _language_tag(message.language),
+        },
     )
     email.attach_alternative(rendered.html, "text/html")
     return email

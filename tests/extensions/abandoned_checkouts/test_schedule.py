@@ -4,6 +4,8 @@ reminder arrives at its time (on the real SMTP server) and not before, and
 the rules that stop them: an order, an unsubscribe, all items out of stock,
 auto_send off, the extension uninstalled."""
 
+from urllib.parse import urlparse
+
 import pytest
 
 from lojista.core.extensions import extension_install, extension_uninstall
@@ -113,6 +115,30 @@ def test_the_reminder_shows_the_cart_its_link_and_the_unsubscribe_link(abandoned
     assert recover.startswith("/cart/recover/") and unsubscribe_path.startswith("/emails/unsubscribe/")
     assert recover in html and unsubscribe_path in html
     assert "The link works for 7 days" in text
+
+
+def test_the_mail_clients_unsubscribe_button_stops_the_reminders(abandoned_at_t0, run, smtp, client):
+    """RFC 8058: the client POSTs ``List-Unsubscribe=One-Click`` to the URL of
+    the List-Unsubscribe header, without cookies or a CSRF token."""
+    with at(T0):
+        run()
+    with at(T0 + minutes(60)):
+        run()
+
+    [email] = smtp.to("ana@example.com")
+    assert email.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    header = str(email.message["List-Unsubscribe"]).strip()  # folded: long
+    assert header.startswith("<") and header.endswith(">")
+    path = urlparse(header[1:-1]).path
+    assert path == link_in(email.part("text/plain"), "unsubscribe")
+
+    response = client.post(path, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert row_of(abandoned_at_t0).status == Status.UNSUBSCRIBED
+    with at(T0 + minutes(1440)):
+        run()
+    assert len(smtp.to("ana@example.com")) == 1
 
 
 def test_no_reminder_after_an_order_by_the_same_email(abandoned_at_t0, run, smtp):
