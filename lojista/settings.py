@@ -190,16 +190,26 @@ if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBa
 globals().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lojista <shop@localhost>")
 
-# Background tasks: django-tasks with the database backend; `db_worker` runs them.
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        # "webhooks": the order webhooks' deliveries, run by a worker of their
-        # own (`db_worker --queue-name webhooks`) so that a slow endpoint never
-        # delays an email (docs/webhooks.md).
-        "QUEUES": ["default", "webhooks"],
-    }
-}
+# Background tasks: django-tasks with the database backend (`db_worker` runs
+# them), or RQ on Redis with TASKS_BACKEND=rq (`rqworker` runs them; see
+# docs/operations.md, "A broker-backed queue"). Either way a task carries only
+# a row's id: the outbox rows stay the source of truth.
+_TASK_BACKEND_ALIASES = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+_tasks_backend = env.str("TASKS_BACKEND", default="db")
+_tasks_backend = _TASK_BACKEND_ALIASES.get(_tasks_backend, _tasks_backend)
+# "webhooks": the order webhooks' deliveries, run by a worker of their own
+# (`db_worker --queue-name webhooks`, or `rqworker … webhooks`) so that a slow
+# endpoint never delays an email (docs/webhooks.md).
+TASK_QUEUES = ["default", "webhooks"]
+TASKS = {"default": {"BACKEND": _tasks_backend, "QUEUES": TASK_QUEUES}}
+# The broker of TASKS_BACKEND=rq. RQ stops a job after DEFAULT_TIMEOUT
+# seconds: the outbox's lease (10 minutes), so that a batch of emails is never
+# killed while its rows are still its own (it stops itself after 5).
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in TASK_QUEUES}
+if _tasks_backend == _TASK_BACKEND_ALIASES["rq"]:
+    # django-rq: the connections and the `rqworker` command.
+    INSTALLED_APPS.append("django_rq")
 
 # The shop.
 # Order webhooks (docs/webhooks.md): endpoints on localhost, private or

@@ -25,6 +25,7 @@ from lojista.checkout.errors import CheckoutCompleted, CheckoutOutdated
 from lojista.checkout.models import Checkout, CheckoutLine
 from lojista.core.errors import DomainError, InvalidInput
 from lojista.core.money import amount_text, format_money
+from lojista.core.queueing import enqueue_later
 from lojista.core.validation import check_http_url
 from lojista.customers.models import User
 from lojista.inventory.services import stock_commit, stock_restock
@@ -619,13 +620,7 @@ def _enqueue_refund(order_id: int, *, attempt: int, run_after: datetime | None =
     # Imported here: the task module wraps this one.
     from lojista.orders.tasks import send_order_refund
 
-    task = send_order_refund
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return False
-        task = task.using(run_after=run_after)
-    task.enqueue(order_id, attempt)
-    return True
+    return enqueue_later(send_order_refund, order_id, attempt, run_after=run_after)
 
 
 def order_refund_send(*, order_id: int, attempt: int = REFUND_ATTEMPTS, actor: User | None = None) -> str:

@@ -14,3 +14,11 @@ def shop(db) -> NotificationSettings:
     row.logo_url = "https://shop.example/logo.png"
     row.save()
     return row
+
+
+@pytest.fixture
+def rq_redis(settings) -> str:
+    """Tasks go to RQ on Redis (database 4, emptied): TASKS_BACKEND=rq."""
+    from tests.rq_workers import use_rq
+
+    return use_rq(settings)

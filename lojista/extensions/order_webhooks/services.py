@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from lojista.core import metrics
 from lojista.core.errors import InvalidInput
+from lojista.core.queueing import enqueue_later
 from lojista.extensions.order_webhooks import payloads, sender
 from lojista.extensions.order_webhooks.errors import (
     DeliveryNotRetryable,
@@ -227,12 +228,8 @@ def delivery_enqueue(delivery_id: int, *, run_after: datetime | None = None) -> 
     # Imported here: the task module wraps this one.
     from lojista.extensions.order_webhooks.tasks import deliver
 
-    task = deliver
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # a backend without delayed tasks: the sweep sends it when due
-        task = task.using(run_after=run_after)
-    task.enqueue(delivery_id)
+    # A backend without delayed tasks enqueues nothing: the sweep sends it when due.
+    enqueue_later(deliver, delivery_id, run_after=run_after)
 
 
 def _enqueue_all(ids: list[int]) -> None:

@@ -6,7 +6,6 @@ templates and variables) are the kinds of order_kinds.py.
 """
 
 import uuid
-from functools import partial
 
 from django.db import transaction
 
@@ -89,8 +88,15 @@ def order_placed_emails_queue(*, order: Order, events: list[OrderEvent] | None =
     else:
         events.extend(new_events)
     for message in messages:
-        transaction.on_commit(partial(delivery_enqueue, message.pk), robust=True)
+        _deliver_on_commit(message.pk)
     return messages
+
+
+def _deliver_on_commit(message_id: int) -> None:
+    # A function, not a partial: when the enqueue fails (the broker is down),
+    # Django logs the callback by its __qualname__, which a partial lacks,
+    # and the order's request would fail after its commit.
+    transaction.on_commit(lambda: delivery_enqueue(message_id), robust=True)
 
 
 def order_status_email_queue(*, order: Order, event: OrderEvent) -> OutboxMessage | None:

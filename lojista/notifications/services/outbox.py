@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lojista.core import metrics
+from lojista.core.queueing import enqueue_later
 from lojista.customers.models import User
 from lojista.notifications import kinds
 from lojista.notifications.context import email_context, sender_address
@@ -74,12 +75,8 @@ def delivery_enqueue(message_id: int, *, run_after: datetime | None = None) -> N
     # Imported here: the task module wraps this one.
     from lojista.notifications.tasks import deliver_outbox_message
 
-    task = deliver_outbox_message
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # a backend without delayed tasks: the sweep sends it when due
-        task = task.using(run_after=run_after)
-    task.enqueue(message_id)
+    # A backend without delayed tasks enqueues nothing: the sweep sends it when due.
+    enqueue_later(deliver_outbox_message, message_id, run_after=run_after)
 
 
 def new_message_id(shop: NotificationSettings) -> str:

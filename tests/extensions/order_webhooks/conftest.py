@@ -53,3 +53,11 @@ def commit(django_capture_on_commit_callbacks):
             return function(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def rq_redis(settings) -> str:
+    """Tasks go to RQ on Redis (database 4, emptied): TASKS_BACKEND=rq."""
+    from tests.rq_workers import use_rq
+
+    return use_rq(settings)
