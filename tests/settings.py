@@ -28,3 +28,7 @@ SECURE_SSL_REDIRECT = False
 # A tiny extension (tests/sample_extension), listed the way a real one is.
 LOJISTA_EXTENSIONS = [*LOJISTA_EXTENSIONS, "tests.sample_extension"]  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.sample_extension"]  # noqa: F405
+# Connections are closed after each request in the suite, as before
+# persistent connections: the live servers' and test threads' connections
+# must not outlive their test, or the test database cannot be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
