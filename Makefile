@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # DATABASE_URL that points at PostgreSQL.
 PG_URL := $(or $(TEST_DATABASE_URL),$(filter postgres%,$(DATABASE_URL)))
 
-.PHONY: install browser run test test-sqlite test-postgres lint bench bench-tools bench-server messages clean
+.PHONY: install browser run test test-sqlite test-postgres lint bench bench-tools bench-server bench-flows bench-emails bench-data bench-scale messages clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,7 +72,21 @@ bench-tools:
 bench-server: install bench-tools
 	BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/server.py
 
-bench: install bench-server
+# Each target runs one group of scenarios and prints its figures; `make bench`
+# runs them all, one after the other (they must not share the two cores).
+bench-flows: install bench-tools
+	BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/flows.py
+
+bench-emails: install
+	BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/emails.py
+
+bench-data: install
+	BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/data.py
+
+bench-scale: install bench-tools
+	BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/scale.py
+
+bench: install bench-server bench-flows bench-emails bench-data
 	$(BIN)/python bench/run.py
 
 # Needs GNU gettext (xgettext, msgfmt); the compiled .mo is committed so that

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_p95.lua"
-DATABASE = "lojista_bench"
+# Several benchmark runs may share one PostgreSQL server: each names its own.
+DATABASE = os.environ.get("BENCH_DB_NAME", "lojista_bench")
 WORKERS = 4
 # A key good enough for production's checks; this server lives for one run.
 SECRET_KEY = "bench-only-secret-key-" + "0123456789abcdef" * 3
@@ -159,9 +160,10 @@ def wrk(url: str, *, seconds: int = 10, connections: int = 16, threads: int = 2)
 def pgbench_tps(server_database_url: str, *, scale: int = 10, clients: int = 8, seconds: int = 15) -> float:
     """PostgreSQL's own transactions/s (tpcb-like) on this machine."""
     maintenance = _server_url(server_database_url, "postgres")
-    url = _server_url(server_database_url, "lojista_pgbench")
-    _psql(maintenance, "DROP DATABASE IF EXISTS lojista_pgbench WITH (FORCE)")
-    _psql(maintenance, "CREATE DATABASE lojista_pgbench")
+    name = f"{DATABASE}_pgbench"
+    url = _server_url(server_database_url, name)
+    _psql(maintenance, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _psql(maintenance, f"CREATE DATABASE {name}")
     try:
         subprocess.run(["pgbench", "-q", "-i", "-s", str(scale), url], check=True, capture_output=True)
         out = subprocess.run(
@@ -172,7 +174,7 @@ def pgbench_tps(server_database_url: str, *, scale: int = 10, clients: int = 8, 
         ).stdout
         return float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
     finally:
-        _psql(maintenance, "DROP DATABASE IF EXISTS lojista_pgbench WITH (FORCE)")
+        _psql(maintenance, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def fsync_ms() -> float | None:
