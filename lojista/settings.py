@@ -233,6 +233,10 @@ LOJISTA_MAX_PER_ORDER = env.int("MAX_PER_ORDER", default=None)
 # A tracked variant with this many units available or fewer is "low stock"
 # (the back office's home and product list).
 LOJISTA_LOW_STOCK_THRESHOLD = env.int("LOW_STOCK_THRESHOLD", default=3)
+# Seconds the public catalog listing (the home page, GET /api/v1/products) is
+# kept in the cache; every change to it makes the copy stale at once
+# (lojista/catalog/listing_cache.py); 0 turns the cache off.
+LOJISTA_CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=5)
 
 # The cache holds the rate-limit counters (lojista.core.ratelimit), so every worker
 # process must share it: local memory (the default) suits only the embedded

@@ -27,6 +27,7 @@ from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lojista.catalog.listing_cache import listing_changed
 from lojista.catalog.models import Variant
 from lojista.core.errors import InvalidInput
 from lojista.core.validation import CONTROL_CHARACTERS_MESSAGE, has_control_characters
@@ -113,7 +114,9 @@ def stock_reserve(*, key: str, items: dict[int, int], expires_at: datetime) -> N
     wanted = _tracked(items)
     if wanted:
         _lock_and_check(wanted, key=key)
-    Reservation.objects.filter(key=key).delete()
+    released, _per_model = Reservation.objects.filter(key=key).delete()
+    if wanted or released:
+        listing_changed()
     Reservation.objects.bulk_create(
         Reservation(key=key, variant_id=variant_id, quantity=quantity, expires_at=expires_at)
         for variant_id, quantity in wanted.items()
@@ -131,6 +134,7 @@ def stock_commit(*, key: str, items: dict[int, int]) -> None:
     if wanted:
         _lock_and_check(wanted, key=key)
         _decrement(wanted)
+        listing_changed()
     Reservation.objects.filter(key=key).delete()
 
 
@@ -140,6 +144,8 @@ def stock_release(*, key: str) -> int:
     holds = Reservation.objects.filter(key=key)
     units = holds.aggregate(units=Sum("quantity"))["units"] or 0
     holds.delete()
+    if units:
+        listing_changed()
     return units
 
 
@@ -169,6 +175,7 @@ def stock_restock(*, items: dict[int, int], note: str = "", actor: User | None =
         ),
         updated_at=timezone.now(),
     )
+    listing_changed()
     # The rows are still locked by this transaction: what is read is what was written.
     after = dict(Stock.objects.filter(variant_id__in=wanted).values_list("variant_id", "quantity"))
     StockMovement.objects.bulk_create(
@@ -188,6 +195,7 @@ def _start_tracking(variant_id: int) -> None:
     """Staff who count a variant's stock want it counted: turn tracking on."""
     if not Variant.objects.filter(pk=variant_id).update(track_stock=True):
         raise VariantNotFound([variant_id])
+    listing_changed()  # the count set or adjusted next shows in the listing
 
 
 def _check_note(note: str) -> None:

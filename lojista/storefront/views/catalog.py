@@ -19,13 +19,15 @@ from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from lojista.catalog import selectors
 from lojista.catalog.errors import ProductNotFound
+from lojista.catalog.listing_cache import cached_listing
 from lojista.catalog.models import Product, Variant
 from lojista.core.errors import InvalidInput
 from lojista.inventory.selectors import available_quantity, with_availability
@@ -125,21 +127,39 @@ def _listing(request: HttpRequest, *, searching: bool) -> HttpResponse:
         status = 400
     q = form.cleaned_data.get("q", "").strip()
     cursor = form.cleaned_data.get("cursor") or None
-    variants = with_availability(Variant.objects.all())
+    query_too_long = "q" in form.errors
+
+    def results(page_cursor: str | None) -> str:
+        variants = with_availability(Variant.objects.all())
+        page = selectors.product_page(q=q, cursor=page_cursor, limit=PAGE_SIZE, variants=variants)
+        context = {
+            "cards": [product_card(product) for product in page.items],
+            "next_cursor": page.next_cursor,
+            "cursor": cursor,
+            "q": q,
+            "query_too_long": query_too_long,
+        }
+        return render_to_string("storefront/catalog/_results.html", context)
+
     try:
-        page = selectors.product_page(q=q, cursor=cursor, limit=PAGE_SIZE, variants=variants)
+        if q:
+            html = results(cursor)
+        else:
+            # Everything, as every visitor sees it: kept (catalog.listing_cache).
+            key = ("storefront", get_language(), query_too_long, cursor)
+            html = cached_listing(key, lambda: results(cursor))
     except InvalidInput:
         # A page link edited by hand: the first page, and why.
         messages.error(request, _("That page link is not valid any more; here is the first page."))
-        page = selectors.product_page(q=q, limit=PAGE_SIZE, variants=variants)
+        html = results(None)
         status = 400
+    # The template's own output (a copy from the cache is a plain str).
     context = {
-        "cards": [product_card(product) for product in page.items],
-        "next_cursor": page.next_cursor,
+        "results": mark_safe(html),  # noqa: S308 - our template's output
         "cursor": cursor,
         "q": q,
         "searching": searching,
-        "query_too_long": "q" in form.errors,
+        "query_too_long": query_too_long,
     }
     return render(request, "storefront/catalog/listing.html", context, status=status)
 
