@@ -6,6 +6,8 @@ Each figure is printed with its baseline, measured in the same run on the
 same machine: the requests/s of a trivial endpoint (``/healthz``, one
 ``SELECT 1``) under the same gunicorn configuration; PostgreSQL's own
 limits (``pgbench`` TPS, ``pg_test_fsync`` commit latency) are printed too.
+The cache is Redis (``BENCH_REDIS_URL``, database 10, emptied first), as a
+deployment with several workers has it.
 
 Run: ``make bench-server`` (``BENCH_DATABASE_URL`` names the PostgreSQL
 server; a database ``lojista_bench`` is created on it and dropped after).
@@ -190,6 +192,22 @@ def fsync_ms() -> float | None:
     return float(match.group(2)) / 1000 if match else None
 
 
+# A deployment with several gunicorn workers shares its cache (rate limits,
+# sessions, the catalog listing) through Redis, as docs/operations.md says.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
+
+
+def fresh_redis(url: str = REDIS_URL) -> str:
+    """The benchmark's Redis database, emptied; exits when Redis is not there."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.RedisError as exc:
+        sys.exit(f"Redis is needed at {url} (BENCH_REDIS_URL): {exc}")
+    return url
+
+
 ENDPOINTS = {
     "trivial endpoint (/healthz)": "/healthz",
     "product list API (20 per page)": "/api/v1/products",
@@ -206,7 +224,8 @@ def run(server_database_url: str) -> list[str]:
         lines.append(f"baseline  pg_test_fsync commit (fdatasync)   {fsync:.3f} ms")
     tps = pgbench_tps(server_database_url)
     lines.append(f"baseline  pgbench tpcb-like (scale 10, 8 clients)   {tps:.0f} tps")
-    with bench_database(server_database_url) as url, gunicorn(url) as base:
+    cache = {"CACHE_URL": fresh_redis()}
+    with bench_database(server_database_url) as url, gunicorn(url, extra_env=cache) as base:
         for path in ENDPOINTS.values():
             wrk(base + path, seconds=2)  # warm every worker's connection and caches
         baseline: Load | None = None
