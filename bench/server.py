@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -187,7 +188,9 @@ def fsync_ms() -> float | None:
     )
     if tool is None:
         return None
-    out = subprocess.run([tool, "-s", "2"], check=True, capture_output=True, text=True, cwd="/tmp").stdout
+    with tempfile.TemporaryDirectory() as scratch:  # its own file: runs may overlap
+        command = [tool, "-s", "2", "-f", str(Path(scratch) / "fsync.out")]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     match = re.search(r"fdatasync\s+([\d.]+) ops/sec\s+([\d.]+) usecs/op", out)
     return float(match.group(2)) / 1000 if match else None
 
