@@ -15,7 +15,11 @@ from tests.orders.factories import placed_order
 
 pytestmark = pytest.mark.django_db
 
-TRIGRAM_INDEXES = {"order_search_email_trgm", "order_search_ship_name_trgm", "order_search_customer_name_trgm"}
+TRIGRAM_INDEXES = {
+    "order_search_email_trgm",
+    "order_search_ship_name_trgm",
+    "order_search_customer_name_trgm",
+}
 
 
 def as_before(orders: QuerySet[Order], q: str) -> QuerySet[Order]:

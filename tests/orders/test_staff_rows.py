@@ -41,7 +41,7 @@ def test_orders_stream_with_their_lines_a_chunk_at_a_time(django_assert_num_quer
     # One query for the orders (fetched from its cursor 2 at a time), one per chunk for its lines.
     with django_assert_num_queries(1 + 3):
         streamed = [
-            (order.number, [line.quantity for line in order.lines.all()])
+            (order.number, [line.quantity for line in order.lines])
             for order in orders_with_lines(staff_orders(), chunk_size=2)
         ]
 
