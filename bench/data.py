@@ -68,6 +68,9 @@ SECONDS = int(os.environ.get("BENCH_DATA_SECONDS", "10"))
 EXPORT_GUNICORN_ARGS = "--timeout 600"
 
 PAGE_P95_MS = 50.0
+# Staff members using the back office at once (wrk's connections): one per
+# gunicorn worker, so a figure is a page's own time, not a queue's.
+STAFF = 4
 EXPORT_RSS_MB = 150.0
 EXPORT_ROWS_PER_S = 20_000.0
 SWEEP_S = 2.0
@@ -239,7 +242,7 @@ def staff_setup(url: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def wrk_with(url: str, headers: list[str], *, seconds: int = SECONDS, connections: int = 8) -> Load:
+def wrk_with(url: str, headers: list[str], *, seconds: int = SECONDS, connections: int = STAFF) -> Load:
     """bench.server.wrk with request headers (the session cookie, a token)."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(WRK_SCRIPT)]
     for header in headers:

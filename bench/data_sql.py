@@ -224,8 +224,10 @@ UPDATE orders_ordernumbercounter SET last = (SELECT max(number) FROM orders_orde
 PREPARE_SWEEP = """
 UPDATE abandoned_checkouts_abandonedcheckout a
 SET status = 'watching', abandoned_at = NULL, next_step = 0, next_reminder_at = NULL,
-    started_at = now() - interval '61 minutes',
-    due_at = CASE WHEN b.kind = 'due' THEN now() - interval '1 minute' ELSE now() + interval '30 minutes' END
+    started_at = now() - interval '61 minutes' - b.g * interval '100 milliseconds',
+    -- Each its own time, as checkouts start one by one.
+    due_at = CASE WHEN b.kind = 'due' THEN now() - interval '1 minute' - b.g * interval '100 milliseconds'
+                  ELSE now() + interval '30 minutes' + b.g * interval '100 milliseconds' END
 FROM bench_abandoned b
 WHERE a.checkout_id = b.checkout_id AND b.kind IN ('due', 'watching');
 

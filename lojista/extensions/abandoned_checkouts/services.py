@@ -278,8 +278,10 @@ def abandoned_checkouts_sweep(*, now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     options = RecoverySettings.load()
+    after = None
     for _batch in range(MAX_BATCHES):
-        if not _detect_batch(now, options, result):
+        after = _detect_batch(now, options, result, after=after)
+        if after is None:
             break
     for _batch in range(MAX_BATCHES):
         if not _remind_batch(now, result):
@@ -320,13 +322,24 @@ DETECT_FIELDS = (
 
 
 @transaction.atomic
-def _detect_batch(now: datetime, options: RecoverySettings, result: SweepResult) -> bool:
+def _detect_batch(
+    now: datetime, options: RecoverySettings, result: SweepResult, *, after: tuple[datetime, int] | None
+) -> tuple[datetime, int] | None:
+    """Decide the next SWEEP_BATCH due rows after ``after`` (the last
+    batch's last (due_at, pk): the index is read from there on, not past
+    the entries of the rows this sweep already decided, which stay in it
+    until a vacuum). Returns this batch's last position, None when no row
+    was due."""
     due = AbandonedCheckout.objects.filter(status=Status.WATCHING, due_at__lte=now)
+    if after is not None:
+        # due_at >= as well: the bound the index reads from.
+        due = due.filter(Q(due_at__gt=after[0]) | Q(pk__gt=after[1]), due_at__gte=after[0])
     # What the decision reads, not the items nor the reminders' columns.
     due = due.select_related("checkout").only(*DETECT_FIELDS)
     rows = list(_locked(due).order_by("due_at", "pk")[:SWEEP_BATCH])
     if not rows:
-        return False
+        return None
+    position = (rows[-1].due_at, rows[-1].pk)
     unsubscribed = _unsubscribed_digests(rows)
     completed, changed, sequences, released = [], [], [], []
     for row in rows:
@@ -359,20 +372,30 @@ def _detect_batch(now: datetime, options: RecoverySettings, result: SweepResult)
         AbandonedCheckout.objects.filter(pk__in=completed).delete()
         result.completed += len(completed)
     _one_sequence_per_email(sequences)
-    _save_decided(changed)
-    return True
+    _save_decided(changed, now)
+    return position
 
 
-def _save_decided(rows: list[AbandonedCheckout]) -> None:
+def _save_decided(rows: list[AbandonedCheckout], now: datetime) -> None:
     """Write what the detection decided: one UPDATE per distinct outcome
-    (most rows of a batch share one: abandoned now, first step at the same
+    (the abandoned rows of a batch share one: abandoned now, first step at
+    the same time; a payment in progress postpones its row to its own
     time), not bulk_update's CASE per row and field, whose building alone
     took seconds for a few thousand rows."""
     outcomes: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for row in rows:
-        outcomes[tuple(getattr(row, field) for field in DECIDED_FIELDS)].append(row.pk)
-    for values, pks in outcomes.items():
-        AbandonedCheckout.objects.filter(pk__in=pks).update(**dict(zip(DECIDED_FIELDS, values, strict=True)))
+        if row.status == Status.WATCHING:  # postponed
+            outcomes[("due_at", row.due_at)].append(row.pk)
+        else:
+            outcomes[(row.status, row.abandoned_at, row.next_step, row.next_reminder_at)].append(row.pk)
+    for outcome, pks in outcomes.items():
+        if outcome[0] == "due_at":
+            changes = {"due_at": outcome[1]}
+        else:
+            changes = dict(
+                zip(("status", "abandoned_at", "next_step", "next_reminder_at"), outcome, strict=True)
+            )
+        AbandonedCheckout.objects.filter(pk__in=pks).update(**changes, updated_at=now)
 
 
 def _one_sequence_per_email(rows: list[AbandonedCheckout]) -> None:

@@ -2,6 +2,8 @@
 count does not grow with the carts and checkouts not due), the receivers a
 few queries on a checkout start and on an order's placement."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.db import connection
@@ -114,10 +116,13 @@ def test_an_order_nothing_answers_costs_one_indexed_lookup(installed, mug):
 
 
 def abandon(api, variant, count: int, prefix: str) -> list[str]:
-    """``count`` guests' checkouts of one unit each, started an hour before T0:
-    all due at T0, each holding its unit. Their reservation keys."""
-    with at(T0 - minutes(60)):
-        ids = [begin_checkout(api, {variant: 1}, email=f"{prefix}{n}@example.com")[1] for n in range(count)]
+    """``count`` guests' checkouts of one unit each, started one after the
+    other a little over an hour before T0: all due at T0, each at its own
+    time, each holding its unit. Their reservation keys."""
+    ids = []
+    for n in range(count):
+        with at(T0 - minutes(61) + timedelta(seconds=n)):
+            ids.append(begin_checkout(api, {variant: 1}, email=f"{prefix}{n}@example.com")[1])
     return [Checkout.objects.get(pk=pk).reservation_key for pk in ids]
 
 
