@@ -85,8 +85,10 @@ NO_LINE = [""] * len(ExportedLine._fields)
 
 def _order_rows(order: ExportedOrder, zone: tzinfo) -> Iterator[list[str]]:
     cells = _order_cells(order, zone)
-    for line in order.lines or [None]:
-        yield cells + (NO_LINE if line is None else [neutralised(cell) for cell in line])
+    if not order.lines:
+        yield cells + NO_LINE
+    for line in order.lines:
+        yield cells + [neutralised(cell) for cell in line]
 
 
 class _Echo:
