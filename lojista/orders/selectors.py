@@ -5,7 +5,6 @@ placement (numbers are handed out in commit order), so "newest first" is
 "highest number first" and a page costs the same few queries however far in.
 """
 
-import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -194,9 +193,8 @@ def staff_order_rows(
     return _page(orders, cursor=cursor, limit=limit)
 
 
-# Orders streamed with their lines are read this many at a time: one query
-# for the orders (a server-side cursor on PostgreSQL, fetched this many rows
-# at a time) and one for their lines per chunk, whatever the total.
+# Orders streamed with their lines are read this many at a time: two
+# queries per chunk (the orders, their lines), whatever the total.
 EXPORT_CHUNK_SIZE = 2000
 
 
@@ -239,13 +237,23 @@ _EXPORTED_ORDER_FIELDS = (
 def orders_with_lines(
     orders: QuerySet[Order], *, chunk_size: int = EXPORT_CHUNK_SIZE
 ) -> Iterator[ExportedOrder]:
-    """``orders`` (staff_orders, in their order) one by one, each with its
+    """``orders`` (staff_orders: newest first) one by one, each with its
     lines, read ``chunk_size`` orders at a time as plain values (tuples, not
     models: the export of a million orders spends its time writing CSV, not
-    building objects): memory stays that of one chunk however many orders
-    there are, for a CSV export streamed as it is read."""
-    rows = orders.values_list(*_EXPORTED_ORDER_FIELDS).iterator(chunk_size=chunk_size)
-    while chunk := list(itertools.islice(rows, chunk_size)):
+    building objects). Each chunk is a keyset page (the orders numbered
+    below the last chunk's), read when the previous one has been written:
+    memory stays that of one chunk however many orders there are, the
+    first rows go out at once, and no cursor or transaction stays open
+    while the response streams."""
+    if orders.query.order_by != ("-number",):
+        raise ValueError("orders_with_lines reads staff_orders, newest (highest number) first")
+    rows = orders.values_list(*_EXPORTED_ORDER_FIELDS)
+    last_number = None
+    while True:
+        page = rows if last_number is None else rows.filter(number__lt=last_number)
+        chunk = list(page[:chunk_size])
+        if not chunk:
+            return
         lines: dict[int, list[ExportedLine]] = defaultdict(list)
         for order_id, *line in (
             OrderLine.objects.filter(order_id__in=[row[0] for row in chunk])
@@ -255,6 +263,9 @@ def orders_with_lines(
             lines[order_id].append(ExportedLine._make(line))
         for pk, *fields in chunk:
             yield ExportedOrder._make((*fields, lines.get(pk, [])))
+        if len(chunk) < chunk_size:
+            return
+        last_number = chunk[-1][1]
 
 
 def order_tab_counts(
