@@ -29,6 +29,7 @@ the same gunicorn, ``pgbench`` TPS).
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -380,7 +381,7 @@ print(json.dumps(runs))
 """
 
 
-def sweep(url: str) -> list[Figure]:
+def sweep(url: str, tps: float | None) -> list[Figure]:
     _sql(url, data_sql.PREPARE_SWEEP)
     due = _scalar(
         url,
@@ -401,7 +402,9 @@ def sweep(url: str) -> list[Figure]:
             "s",
             SWEEP_S,
             True,
-            f"{first_queries} statements; {first_result}",
+            f"{first_queries} statements ({first_queries / first:.0f}/s"
+            + (f", {first_queries / first / tps:.0%} of pgbench's tps" if tps else "")
+            + f"); {first_result}",
         ),
         Figure(
             "the next sweep (nothing due)",
@@ -418,6 +421,7 @@ def sweep(url: str) -> list[Figure]:
 
 
 def run(server_database_url: str) -> list[Figure]:
+    tps = None
     if BASELINES:
         fsync = fsync_ms()
         print(
@@ -439,7 +443,7 @@ def run(server_database_url: str) -> list[Figure]:
         if "export" in ONLY:
             figures += export(url, setup)
         if "sweep" in ONLY:
-            figures += sweep(url)
+            figures += sweep(url, tps)
     return figures
 
 
@@ -447,6 +451,8 @@ if __name__ == "__main__":
     database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         sys.exit("Set BENCH_DATABASE_URL=postgres://user@host:5432/any_db: the benchmarks run on PostgreSQL.")
+    if "pages" in ONLY and not shutil.which("wrk"):
+        sys.exit("wrk is missing: `make bench-tools` installs it (Debian's package).")
     results = run(database_url)
     missed = [figure for figure in results if not figure.met]
     print(f"\n{len(results) - len(missed)} of {len(results)} targets met")
