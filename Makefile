@@ -80,7 +80,7 @@ bench-flows: install bench-tools
 bench-emails: install
 	BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/emails.py
 
-bench-data: install
+bench-data: install bench-tools
 	BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/data.py
 
 bench-scale: install bench-tools

@@ -119,7 +119,7 @@ class Order(models.Model):
         # The back office's lists are keyset-paginated on the number, newest
         # first (orders.selectors.staff_orders): with these, a page of a tab,
         # a status or a payment status is a short index range at any depth,
-        # not a scan past every order of the other kinds (bench/orders_query.py).
+        # not a scan past every order of the other kinds (bench/data.py).
         indexes = [
             models.Index(fields=["status", "-number"], name="order_status_number_idx"),
             models.Index(fields=["payment_status", "-number"], name="order_payment_number_idx"),

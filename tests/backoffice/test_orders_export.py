@@ -3,7 +3,8 @@ streamed, one row per order line, UTF-8 with a BOM, formulas neutralised."""
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from lojista.backoffice.views.orders_csv import COLUMNS
+from lojista.backoffice.views.orders_csv import COLUMNS, PIECE, csv_rows
 from lojista.orders.models import Order
+from lojista.orders.selectors import ExportedLine, ExportedOrder
 from lojista.orders.services import order_place, order_transition
 from lojista.orders.statuses import TABS, OrderTab
 from tests.orders.factories import checkout_for, payment_for, placed_order, stocked_variant
@@ -160,3 +162,51 @@ def test_every_column_is_documented_for_merchants():
     orders_section = doc.split("## Orders", 1)[1]
 
     assert [column for column in COLUMNS if f"`{column}`" not in orders_section] == []
+
+
+def exported(number: int, lines: int) -> ExportedOrder:
+    line = ExportedLine("Caneca", "Azul", "MUG-1", Decimal("12.50"), 1, Decimal("12.50"))
+    return ExportedOrder(
+        number=number,
+        created_at=datetime(2026, 3, 2, 12, 0, tzinfo=UTC),
+        status="delivered",
+        payment_status="paid",
+        payment_method="test",
+        customer_name=None,
+        email=f"=guest{number}@example.com",
+        shipping_method_name="Standard",
+        shipping_address={"name": "Ana Souza", "country": "PT"},
+        currency="EUR",
+        subtotal=Decimal("-1.00"),
+        shipping_price=Decimal("5.00"),
+        total=Decimal("17.50"),
+        utm_source="",
+        utm_medium="",
+        lines=[line] * lines,
+    )
+
+
+def test_a_long_export_is_written_in_large_pieces_with_every_row(settings):
+    settings.TIME_ZONE = "Europe/Lisbon"
+    orders = [exported(number, lines=1 + number % 3) for number in range(1, 3001)]
+    orders.append(exported(3001, lines=0))
+
+    pieces = list(csv_rows(orders))
+    rows = list(csv.reader(io.StringIO(b"".join(pieces).decode("utf-8-sig"))))
+
+    # Pieces of about 64 KB (one socket write each), not one per order.
+    assert len(pieces) < 20
+    assert all(len(piece) >= PIECE for piece in pieces[1:-1])
+    assert rows[0] == list(COLUMNS)
+    assert len(rows) == 1 + sum(max(len(order.lines), 1) for order in orders)
+    first = dict(zip(COLUMNS, rows[1], strict=True))
+    assert (first["order_number"], first["placed_at"], first["customer_name"]) == (
+        "1",
+        "2026-03-02T12:00:00+00:00",
+        "Ana Souza",
+    )
+    # Formulas neutralised, whatever the value's type.
+    assert (first["email"], first["subtotal"], first["sku"]) == ("'=guest1@example.com", "'-1.00", "MUG-1")
+    # An order without lines still has its row, its line cells empty.
+    assert rows[-1][0] == "3001"
+    assert rows[-1][-6:] == [""] * 6

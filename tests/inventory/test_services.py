@@ -15,6 +15,7 @@ from lojista.inventory.services import (
     stock_adjust,
     stock_commit,
     stock_release,
+    stock_release_keys,
     stock_reserve,
     stock_restock,
     stock_set,
@@ -251,6 +252,28 @@ def test_release_drops_the_holds_and_counts_their_units(make_variant):
     assert stock_release(key="checkout:1") == 0
     assert holds("checkout:1") == {}
     assert holds("checkout:2") == {shirt.pk: 1}
+
+
+def test_release_of_many_keys_drops_their_holds_in_two_queries(make_variant, django_assert_num_queries):
+    shirt, hat = make_variant(20), make_variant(20)
+    for n in range(1, 6):
+        stock_reserve(key=f"checkout:{n}", items={shirt.pk: n, hat.pk: 1}, expires_at=in_minutes(15))
+
+    with django_assert_num_queries(2):
+        released = stock_release_keys(keys=["checkout:1", "checkout:3", "checkout:4", "checkout:9"])
+
+    # The units each key held; a key holding nothing is left out.
+    assert released == {"checkout:1": 2, "checkout:3": 4, "checkout:4": 5}
+    assert [holds(f"checkout:{n}") for n in range(1, 6)] == [
+        {},
+        {shirt.pk: 2, hat.pk: 1},
+        {},
+        {},
+        {shirt.pk: 5, hat.pk: 1},
+    ]
+    assert stock_release_keys(keys=["checkout:1"]) == {}
+    with django_assert_num_queries(0):
+        assert stock_release_keys(keys=[]) == {}
 
 
 def test_release_expired_deletes_only_expired_holds(make_variant):

@@ -38,16 +38,27 @@ def test_orders_stream_with_their_lines_a_chunk_at_a_time(django_assert_num_quer
         checkout = checkout_for({stocked_variant(): 1, stocked_variant(): 2, stocked_variant(): 3})
         order_place(checkout=checkout, payment=payment_for(checkout))
 
-    # One query for the orders (fetched from its cursor 2 at a time), one per chunk for its lines.
-    with django_assert_num_queries(1 + 3):
+    # Per chunk of 2: its orders (a keyset page), their lines; the last chunk is short.
+    with django_assert_num_queries(3 + 3):
         streamed = [
-            (order.number, [line.quantity for line in order.lines.all()])
+            (order.number, [line.quantity for line in order.lines])
             for order in orders_with_lines(staff_orders(), chunk_size=2)
         ]
 
     assert streamed == [
         (number, [1, 2, 3]) for number in Order.objects.order_by("-number").values_list("number", flat=True)
     ]
+
+
+def test_orders_stream_as_keyset_pages_of_the_newest_first_query_only():
+    orders = [placed_order(email=f"buyer{i}@example.com") for i in range(4)]
+    ticked = staff_orders(numbers=[orders[0].number, orders[2].number, orders[3].number])
+
+    streamed = [order.number for order in orders_with_lines(ticked, chunk_size=2)]
+
+    assert streamed == [orders[3].number, orders[2].number, orders[0].number]
+    with pytest.raises(ValueError):
+        next(orders_with_lines(staff_orders().order_by("number")))
 
 
 def test_capped_tab_counts_stop_past_the_cap_except_for_a_search(staff):

@@ -2,17 +2,27 @@
 count does not grow with the carts and checkouts not due), the receivers a
 few queries on a checkout start and on an order's placement."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from lojista.checkout.models import Checkout
 from lojista.core.extensions import extension_uninstall
 from lojista.extensions.abandoned_checkouts.apps import SLUG
 from lojista.extensions.abandoned_checkouts.models import AbandonedCheckout
 from lojista.extensions.abandoned_checkouts.services import abandoned_checkouts_sweep
-from tests.completion.shop import new_cart, start_checkout
-from tests.extensions.abandoned_checkouts.recovery_helpers import T0, abandoned_row, minutes
+from lojista.inventory.models import Reservation
+from tests.completion.shop import new_cart, start_checkout, variant_with_stock
+from tests.extensions.abandoned_checkouts.recovery_helpers import (
+    T0,
+    abandoned_row,
+    at,
+    begin_checkout,
+    minutes,
+)
 from tests.orders.factories import checkout_for, payment_for, placed_order
 
 Status = AbandonedCheckout.Status
@@ -103,3 +113,44 @@ def test_an_order_nothing_answers_costs_one_indexed_lookup(installed, mug):
     uninstalled_cost = placement_queries(mug)
 
     assert installed_cost - uninstalled_cost == 1
+
+
+def abandon(api, variant, count: int, prefix: str) -> list[str]:
+    """``count`` guests' checkouts of one unit each, started one after the
+    other a little over an hour before T0: all due at T0, each at its own
+    time, each holding its unit. Their reservation keys."""
+    ids = []
+    for n in range(count):
+        with at(T0 - minutes(61) + timedelta(seconds=n)):
+            ids.append(begin_checkout(api, {variant: 1}, email=f"{prefix}{n}@example.com")[1])
+    return [Checkout.objects.get(pk=pk).reservation_key for pk in ids]
+
+
+def test_deciding_the_due_checkouts_costs_the_same_however_many_are_due(api, auto, shop):
+    """The detection reads a batch, releases its holds and writes its
+    outcome in a fixed number of statements (bench/data.py decides 10,000
+    checkouts in a sweep): 3 due cost what 30 cost."""
+    teapot = variant_with_stock(100, price="30.00", name="Bule")
+    keys = abandon(api, teapot, 3, "few")
+    with time_machine.travel(T0, tick=False), CaptureQueriesContext(connection) as few:
+        result = abandoned_checkouts_sweep()
+    assert (result.abandoned, result.holds_released) == (3, 3)
+
+    keys += abandon(api, teapot, 30, "many")
+    with time_machine.travel(T0 + minutes(1), tick=False), CaptureQueriesContext(connection) as many:
+        result = abandoned_checkouts_sweep()
+
+    assert (result.abandoned, result.holds_released) == (30, 30)
+    assert len(many) == len(few)
+    assert not Reservation.objects.filter(key__in=keys).exists()
+    rows = AbandonedCheckout.objects.filter(email__startswith="many")
+    assert {(row.status, row.abandoned_at, row.next_step) for row in rows} == {
+        (Status.ABANDONED, T0 + minutes(1), 0)
+    }
+    # One sequence each, its first step an hour after abandonment (the
+    # default schedule); the rows of "few" kept theirs.
+    assert {row.next_reminder_at for row in rows} == {T0 + minutes(61)}
+    assert (
+        AbandonedCheckout.objects.filter(email__startswith="few", next_reminder_at=T0 + minutes(60)).count()
+        == 3
+    )
