@@ -368,14 +368,14 @@ def run(server_database_url: str, args: argparse.Namespace) -> list[Figure]:
     )
     print(f"server: {config}; driver: {args.processes} processes", flush=True)
     figures: list[Figure] = []
-    try:
-        fsync = fsync_ms()
-    except subprocess.CalledProcessError:  # another run's pg_test_fsync shares its file in /tmp
-        fsync = None
-    print(f"baseline  pg_test_fsync commit: {f'{fsync:.3f} ms' if fsync else 'not found'}", flush=True)
     only = set(args.only.split(","))
     tps = math.nan
     if "baselines" in only:
+        try:
+            fsync = fsync_ms()
+        except subprocess.CalledProcessError:  # another run's pg_test_fsync shares its file in /tmp
+            fsync = None
+        print(f"baseline  pg_test_fsync commit: {f'{fsync:.3f} ms' if fsync else 'not found'}", flush=True)
         tps = pgbench_tps(server_database_url, seconds=min(15, max(5, int(seconds))))
         print(f"baseline  pgbench tpcb-like (scale 10, 8 clients): {tps:.0f} tps", flush=True)
     carts_per_client = max(50, min(CARTS_PER_CHECKOUT_CLIENT, int(seconds * 10)))
