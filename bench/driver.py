@@ -38,6 +38,7 @@ import http.client
 import json as jsonlib
 import math
 import multiprocessing
+import queue
 import resource
 import threading
 import time
@@ -422,8 +423,13 @@ def drive(
     for worker in workers:
         worker.start()
     collected = []
-    for _ in workers:
-        collected.append(results.get(timeout=(seconds or 3600) + 600))
+    while len(collected) < len(workers):
+        try:
+            collected.append(results.get(timeout=1.0))
+        except queue.Empty:
+            dead = [worker for worker in workers if worker.exitcode not in (None, 0)]
+            if dead:  # a driver process died without reporting: say so, never hang
+                raise RuntimeError(f"driver process {dead[0].pid} exited with {dead[0].exitcode}") from None
     for worker in workers:
         worker.join(timeout=30)
         if worker.exitcode not in (0, None):
