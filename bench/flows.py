@@ -6,6 +6,9 @@ Run: ``make bench-flows`` (``BENCH_DATABASE_URL`` names the PostgreSQL
 server; a database is created for the run and dropped after). Shorter runs
 while developing: ``python bench/flows.py --seconds 5``. Other server
 configurations: ``--workers 6``, ``--worker-class gthread --threads 4``.
+Where the time goes: ``--profile 60`` also runs 60 journeys in-process
+(Django's test client) and prints the CPU time per request and
+pyinstrument's profile (HTML in var/flows-profile.html).
 
 The carts the checkout and flash-sale journeys buy are made beforehand, by
 set-based SQL, with one line each (a distinct variant per cart for the
@@ -73,7 +76,7 @@ def _query(database_url: str, sql: str) -> str:
     return done.stdout.strip()
 
 
-def seed(database_url: str, *, checkout_clients: int, carts_per_client: int) -> None:
+def seed(database_url: str, *, checkout_clients: int, carts_per_client: int, profile_carts: int = 0) -> None:
     """Variants with stock and carts ready to check out, in a few set-based
     statements: one variant (10 units) per checkout cart, the flash sale's
     variant (FLASH_STOCK units) and its buyers' carts."""
@@ -101,17 +104,20 @@ def seed(database_url: str, *, checkout_clients: int, carts_per_client: int) -> 
         UNION ALL
         SELECT 'fs-' || (n / {FLASH_ATTEMPTS_PER_BUYER}) || '-' || (n % {FLASH_ATTEMPTS_PER_BUYER}),
                'open', 'en', now(), now()
-        FROM generate_series(0, {flash_carts - 1}) AS n;
+        FROM generate_series(0, {flash_carts - 1}) AS n
+        UNION ALL
+        SELECT 'pr-' || n, 'open', 'en', now(), now() FROM generate_series(0, {profile_carts - 1}) AS n;
         INSERT INTO carts_cartline (product_name, variant_name, sku, requested_quantity, price_seen,
                                     created_at, cart_id, variant_id)
         SELECT p.name, '', v.sku, 1, v.price, now(), c.id, v.id
         FROM carts_cart c
         JOIN catalog_variant v ON v.sku = CASE
             WHEN c.token LIKE 'fs-%' THEN 'BENCH-FLASH'
+            WHEN c.token LIKE 'pr-%' THEN 'BENCH-ITEM-' || (split_part(c.token, '-', 2)::int % {variants})
             ELSE 'BENCH-ITEM-' || (split_part(c.token, '-', 2)::int * {carts_per_client}
                                    + split_part(c.token, '-', 3)::int) END
         JOIN catalog_product p ON p.id = v.product_id
-        WHERE c.token LIKE 'co-%' OR c.token LIKE 'fs-%';
+        WHERE c.token LIKE 'co-%' OR c.token LIKE 'fs-%' OR c.token LIKE 'pr-%';
         COMMIT;
         ANALYZE;
         """,
@@ -232,6 +238,40 @@ def statement_counts(database_url: str) -> dict[str, dict[int, int]]:
     return counts
 
 
+def profile(database_url: str, rounds: int) -> None:
+    """Print the CPU time per request and pyinstrument's profile of
+    ``rounds`` journeys, in-process (see ``_profile``)."""
+    html = ROOT / "var" / "flows-profile.html"  # var/ is not versioned
+    html.parent.mkdir(exist_ok=True)
+    out = subprocess.run(
+        [
+            str(PYTHON),
+            str(Path(__file__).resolve()),
+            "--profile-in-process",
+            str(rounds),
+            "--profile-html",
+            str(html),
+        ],
+        cwd=ROOT,
+        env={**server_env(database_url), **APP_ENV, "DJANGO_SETTINGS_MODULE": "lojista.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    print(f"-- profile, in-process, {rounds} journeys (HTML: {html})", flush=True)
+    for line in out.splitlines():
+        if line.startswith("cpu |"):
+            _, step, ms = line.split("|")
+            print(f"   CPU per request  {step:16} {float(ms):6.2f} ms", flush=True)
+        elif line.startswith("wall |"):
+            print(
+                f"   wall per journey (create, add, read, start, complete) {line.split('|')[2]} ms",
+                flush=True,
+            )
+        else:
+            print("   " + line, flush=True)
+
+
 def _count_statements() -> None:
     """In the child process: print ``count |step|lines|statements`` lines."""
     import django
@@ -302,8 +342,7 @@ def _profile(rounds: int, html: str | None) -> None:
     from lojista.catalog.models import Variant
 
     client = DjangoClient(SERVER_NAME="localhost")
-    tokens = [f"co-{n}-{m}" for n in range(CHECKOUT_CLIENTS) for m in range(CARTS_PER_CHECKOUT_CLIENT)]
-    tokens = tokens[-rounds * 3 :]  # the last carts: the load runs use the first ones
+    tokens = [f"pr-{n}" for n in range(rounds * 3)]  # the seed's carts for the profile
     variant = Variant.objects.filter(sku="BENCH-ITEM-0").values_list("pk", flat=True).get()
     body = {"email": "ana@example.com", "shipping_address": ADDRESS, "shipping_method": SHIPPING_METHOD}
     cpu: dict[str, float] = {}
@@ -383,11 +422,18 @@ def run(server_database_url: str, args: argparse.Namespace) -> list[Figure]:
     counts: dict[str, dict[int, int]] = {}
     with _database(server_database_url, args.dev_database) as (url, fresh):
         if fresh:
-            seed(url, checkout_clients=CHECKOUT_CLIENTS, carts_per_client=carts_per_client)
+            seed(
+                url,
+                checkout_clients=CHECKOUT_CLIENTS,
+                carts_per_client=carts_per_client,
+                profile_carts=3 * args.profile,
+            )
         else:
             carts_per_client = CARTS_PER_CHECKOUT_CLIENT
         if "counts" in only:
             counts = statement_counts(url)
+        if args.profile:
+            profile(url, args.profile)
         with gunicorn(url, workers=args.workers, extra_env=extra_env) as base:
             wrk(base + "/healthz", seconds=2)
             healthz = wrk(base + "/healthz", seconds=min(10, max(3, int(seconds))))
@@ -553,6 +599,12 @@ def main() -> None:
     )
     parser.add_argument("--dev-database", default=None, help="an already seeded database (development)")
     parser.add_argument("--count-statements", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        help="also profile N journeys in-process (CPU per request, pyinstrument)",
+    )
     parser.add_argument("--profile-in-process", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--profile-html", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
