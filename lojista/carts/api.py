@@ -53,7 +53,7 @@ def _cart(request: CartRequest, token: str) -> Cart:
 def create_cart(request: HttpRequest):
     """A new, empty guest cart. Keep its `token`: it is the only key to it."""
     rate_limit(request, "cart_create")
-    return Status(201, services.cart_show(cart=services.cart_create(language=request.LANGUAGE_CODE)))
+    return Status(201, selectors.new_cart_view(cart=services.cart_create(language=request.LANGUAGE_CODE)))
 
 
 @router.get(

@@ -9,16 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lojista.carts.errors import CartNotFound
 from lojista.carts.models import Cart, CartLine, is_cart_token_shaped
-from lojista.catalog.models import Variant
 from lojista.core.money import format_money
 from lojista.customers.models import User
-from lojista.inventory.selectors import available_quantity, with_availability
+from lojista.inventory.selectors import annotate_variant, availability_annotations, available_quantity
 
 OUT_OF_STOCK = "out_of_stock"
 INSUFFICIENT_STOCK = "insufficient_stock"
@@ -96,13 +94,21 @@ def cart_for_viewer(*, token: str, viewer: User | None) -> Cart:
 
 
 def _lines_with_live_variants(cart: Cart) -> list[CartLine]:
-    """The cart's lines with their variant, product and availability: two
-    queries however many lines. Built per call: availability depends on "now".
-    The holds of the cart's own checkout (keyed by the cart) are not taken off:
-    they are this cart's units, not someone else's."""
-    variants = with_availability(Variant.objects.select_related("product"), exclude_key=f"cart:{cart.pk}")
-    lines = CartLine.objects.filter(cart=cart).order_by("created_at", "id")
-    return list(lines.prefetch_related(Prefetch("variant", queryset=variants)))
+    """The cart's lines with their variant, product and availability: one
+    query however many lines (issue 14: it was two, the lines then their
+    variants). Built per call: availability depends on "now". The holds of
+    the cart's own checkout (keyed by the cart) are not taken off: they are
+    this cart's units, not someone else's."""
+    lines = list(
+        CartLine.objects.filter(cart=cart)
+        .select_related("variant__product")
+        .annotate(**availability_annotations(exclude_key=f"cart:{cart.pk}", through="variant"))
+        .order_by("created_at", "id")
+    )
+    for line in lines:
+        if line.variant is not None:
+            annotate_variant(line.variant, line.available_quantity_raw)  # type: ignore[attr-defined]
+    return lines
 
 
 def _unavailable_view(line: CartLine) -> LineView:
@@ -187,6 +193,11 @@ def cart_view(*, cart: Cart) -> CartView:
         currency=settings.LOJISTA_CURRENCY,
         lines=[line_view(line) for line in _lines_with_live_variants(cart)],
     )
+
+
+def new_cart_view(*, cart: Cart) -> CartView:
+    """The view of a cart just created: it has no lines, so nothing to read."""
+    return CartView(token=cart.token, status=cart.status, currency=settings.LOJISTA_CURRENCY, lines=[])
 
 
 def customer_open_cart(*, customer: User) -> Cart | None:

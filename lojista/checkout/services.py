@@ -231,6 +231,21 @@ def _outdate_open_checkouts(cart: Cart) -> int:
     )
 
 
+def _remember_lines(checkout: Checkout, lines: list[CheckoutLine]) -> None:
+    """Keep the lines just written as ``checkout.lines``, as prefetch_related
+    would, so that answering the new checkout reads nothing back (issue 14).
+    Lines without their primary key (a database that does not return it from
+    a bulk insert) are read back as before."""
+    if any(line.pk is None for line in lines):
+        return
+    related = checkout.lines.all()
+    related._result_cache = lines
+    related._prefetch_done = True  # type: ignore[attr-defined]
+    if not hasattr(checkout, "_prefetched_objects_cache"):
+        checkout._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    checkout._prefetched_objects_cache["lines"] = related  # type: ignore[attr-defined]
+
+
 def _snapshot_lines(checkout: Checkout, view: CartView) -> list[CheckoutLine]:
     return CheckoutLine.objects.bulk_create(
         copy_line(line, CheckoutLine, checkout=checkout) for line in view.lines
@@ -287,7 +302,7 @@ def checkout_start(
         expires_at=_hold_until(),
         **given.utm,
     )
-    _snapshot_lines(checkout, view)
+    _remember_lines(checkout, _snapshot_lines(checkout, view))
     # Last, so that the stock rows, which every buyer contends for, stay locked
     # for the shortest time.
     stock_reserve(

@@ -226,15 +226,17 @@ def order_place(*, checkout: Checkout, payment: Payment) -> tuple[Order, bool]:
 
     lines = list(checkout.lines.all())
     stock_commit(key=checkout.reservation_key, items=_sold_items(lines))
-    # Taken as late as possible: the counter row is locked until commit.
+    if checkout.cart is not None:
+        cart_mark_converted(cart=checkout.cart)
+    # Taken as late as possible: the counter rows are locked until commit,
+    # and every placement waits for them (issue 14: under load, the order
+    # number counter is where concurrent checkouts queue).
     number = _next_order_number()
     # A card is paid at placement: its invoice is numbered now (an offline
     # payment's when staff mark it paid, order_mark_paid).
     invoice_number = _next_invoice_number() if payment_status == PaymentStatus.PAID else None
     order = _order_from(checkout, payment, payment_status, number, invoice_number)
     order_lines = _lines_from(order, lines)
-    if checkout.cart is not None:
-        cart_mark_converted(cart=checkout.cart)
     events = [OrderEvent(order=order, type=OrderEvent.Type.PLACED, to_status=OrderStatus.PENDING)]
     # Receivers queue the emails and add their "email queued" entries to the timeline.
     order_placed.send(sender=Order, order=order, events=events)
