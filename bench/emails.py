@@ -7,9 +7,10 @@ TASKS_BACKEND=rq, to a local SMTP sink.
 Each scenario gets a fresh PostgreSQL database (migrated, the demo shop
 seeded) and a backlog made as placement makes it: EMAILS / 2 paid orders of
 three lines, half in English, half in Portuguese, each with its new-order
-email to the shop and its confirmation to the buyer in the outbox, and one
-delivery task per email on the queue (rows written in bulk, the tasks
-enqueued through Django's tasks API as the placement's on_commit does).
+email to the shop and its confirmation to the buyer in the outbox, and its
+delivery task on the queue (rows written in bulk, the tasks
+enqueued through Django's tasks API as the placement's on_commit does: one
+per order, for its two emails).
 Then the workers start, with production settings (DEBUG off) and
 EMAIL_URL pointing at the sink, and the clock runs until every outbox row
 is recorded sent.
@@ -147,7 +148,7 @@ def fill(emails: int) -> None:
     from django.db import transaction
 
     from lojista.notifications.models import NotificationSettings, OutboxMessage
-    from lojista.notifications.tasks import deliver_outbox_message
+    from lojista.notifications.services.outbox import delivery_enqueue
     from lojista.orders.models import Order, OrderLine
 
     shop = NotificationSettings.load()
@@ -201,8 +202,9 @@ def fill(emails: int) -> None:
     ]
     OutboxMessage.objects.bulk_create(rows, batch_size=2000)
     with transaction.atomic():
-        for row in rows:
-            deliver_outbox_message.enqueue(row.pk)
+        # One task per placement, for its two emails, as order_placed_emails_queue enqueues them.
+        for new_order, confirmation in zip(rows[::2], rows[1::2], strict=True):
+            delivery_enqueue(new_order.pk, also=[confirmation.pk])
 
 
 def _env(database_url: str, backend: str, smtp_port: int) -> dict[str, str]:
