@@ -23,7 +23,8 @@ got are compared with those of the rows recorded sent.
 
 Run: ``make bench-emails`` (BENCH_DATABASE_URL names the PostgreSQL server;
 BENCH_DB_NAME the database made, and dropped, for each scenario). EMAILS
-(default 10000) sizes the backlog; BENCH_EMAILS_RQ=0 skips RQ;
+(default 10000) sizes the backlog; BENCH_EMAILS_SCENARIOS (default
+db1,db2,rq2; also rq1) chooses the scenarios (RQ's are skipped without Redis);
 BENCH_BASELINE_SECONDS (default 15) is pgbench's run; BENCH_EMAILS_TIMEOUT
 (default 1800) how long a drain may take before the run fails.
 """
@@ -82,6 +83,14 @@ class Scenario:
                 "default",
             ]
         return ["manage.py", "db_worker"]  # as deploy/systemd/lojista-worker.service
+
+
+SCENARIOS = {
+    "db1": Scenario("db_worker x1", "db", 1),
+    "db2": Scenario("db_worker x2", "db", 2),
+    "rq1": Scenario("rqworker x1", "rq", 1),
+    "rq2": Scenario("rqworker x2", "rq", 2),
+}
 
 
 @dataclass(frozen=True)
@@ -353,12 +362,10 @@ def run(server_database_url: str) -> list[str]:
     lines.append(f"baseline  pgbench tpcb-like (scale 10, 8 clients)   {tps:.0f} tps")
     for line in lines:
         print(line, flush=True)
-    scenarios = [Scenario("db_worker x1", "db", 1), Scenario("db_worker x2", "db", 2)]
-    if os.environ.get("BENCH_EMAILS_RQ", "1") != "0":
-        if _redis_available():
-            scenarios.append(Scenario("rqworker x2", "rq", 2))
-        else:
-            print(f"rqworker x2: skipped, no Redis at {REDIS_URL}", flush=True)
+    scenarios = [SCENARIOS[key] for key in os.environ.get("BENCH_EMAILS_SCENARIOS", "db1,db2,rq2").split(",")]
+    if any(scenario.backend == "rq" for scenario in scenarios) and not _redis_available():
+        print(f"rqworker: skipped, no Redis at {REDIS_URL}", flush=True)
+        scenarios = [scenario for scenario in scenarios if scenario.backend != "rq"]
     # A 10,000 backlog in 40 s, scaled to EMAILS when a smaller run is asked for.
     drain_target = TARGET_DRAIN * EMAILS / 10_000
     for scenario in scenarios:
