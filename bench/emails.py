@@ -371,13 +371,15 @@ def run(server_database_url: str) -> list[str]:
     for scenario in scenarios:
         drain = measure(server_database_url, scenario)
         rate = EMAILS / drain.seconds
-        judged = scenario.workers == 2
-        rate_verdict = ("met" if rate >= TARGET_RATE else "missed") if judged else "(no target)"
-        drain_verdict = ("met" if drain.seconds < drain_target else "missed") if judged else "(no target)"
+        if scenario.workers == 2:  # the targets are for two workers
+            drained = "met" if drain.seconds < drain_target else "missed"
+            drain_verdict = f"target < {drain_target:.0f} s: {drained}"
+            rate_verdict = f"target >= {TARGET_RATE}: {'met' if rate >= TARGET_RATE else 'missed'}"
+        else:
+            drain_verdict = rate_verdict = "no target"
         line = (
             f"emails {scenario.name:14} {EMAILS} emails drained in {drain.seconds:6.1f} s "
-            f"(target < {drain_target:.0f} s: {drain_verdict})  {rate:6.0f} emails/s "
-            f"(target >= {TARGET_RATE}: {rate_verdict}; {rate / tps:.0%} of pgbench tps)  "
+            f"({drain_verdict})  {rate:6.0f} emails/s ({rate_verdict}; {rate / tps:.0%} of pgbench tps)  "
             f"first-to-last email {EMAILS / drain.first_to_last:5.0f}/s  "
             f"SMTP connections {drain.connections}  each exactly once"
         )
