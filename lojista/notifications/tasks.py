@@ -9,8 +9,9 @@ from lojista.notifications.services.outbox import DELIVERY_BATCH, outbox_deliver
 
 
 @task()
-def deliver_outbox_message(message_id: int) -> str:
-    return outbox_deliver(message_id=message_id, batch=DELIVERY_BATCH)
+def deliver_outbox_message(message_id: int, also: list[int] | None = None) -> str:
+    # ``also``: the other emails of the transaction that queued this one.
+    return outbox_deliver(message_id=message_id, batch=DELIVERY_BATCH, also=also or ())
 
 
 @task()

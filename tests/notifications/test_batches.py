@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django_tasks import default_task_backend
 
 from lojista.notifications.models import OutboxMessage
 from lojista.notifications.order_kinds import ORDER_CONTACT, order_ref
@@ -145,3 +146,50 @@ def test_a_batch_reads_its_orders_and_templates_once(shop, smtp, django_capture_
     assert len([sql for sql in selects if 'FROM "orders_order"' in sql]) == 1
     assert len([sql for sql in selects if 'FROM "orders_orderline"' in sql]) == 1
     assert len([sql for sql in selects if 'FROM "notifications_emailtemplate"' in sql]) == 1
+
+
+def test_a_placement_enqueues_one_task_for_its_two_emails(shop, settings, django_capture_on_commit_callbacks):
+    """Each task costs the queue a claim and a record: one per placement, not
+    one per email (bench/RESULTS.md, "emails")."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        place_order(email="ana@example.com")
+
+    [result] = default_task_backend.results
+    new_order, confirmation = OutboxMessage.objects.order_by("pk")
+    assert result.task.name == "deliver_outbox_message"
+    assert (result.args, result.kwargs) == ([new_order.pk, [confirmation.pk]], {})
+
+
+def test_the_emails_a_task_names_come_before_older_due_ones(shop, smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        older = queue_contacts(["ana@example.com", "bia@example.com"])
+        place_order(email="caio@example.com")
+    new_order, confirmation = OutboxMessage.objects.filter(order__email="caio@example.com").order_by("pk")
+
+    assert outbox.outbox_deliver(message_id=new_order.pk, also=[confirmation.pk], batch=2) == "sent"
+
+    assert {item.message["Message-ID"] for item in smtp.received} == {
+        new_order.message_id,
+        confirmation.message_id,
+    }
+    assert set(
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in older]).values_list("status", flat=True)
+    ) == {Status.READY}
+
+
+def test_a_task_whose_first_email_is_taken_still_sends_the_others_it_names(
+    shop, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        place_order(email="ana@example.com")
+    new_order, confirmation = OutboxMessage.objects.order_by("pk")
+    assert outbox._claim([new_order.pk], 1)  # another worker's batch took it
+
+    assert outbox.outbox_deliver(message_id=new_order.pk, also=[confirmation.pk], batch=1) == "skipped"
+
+    assert [item.rcpt_tos for item in smtp.received] == [["ana@example.com"]]
+    assert OutboxMessage.objects.get(pk=confirmation.pk).status == Status.SENT
+    assert OutboxMessage.objects.get(pk=new_order.pk).status == Status.SENDING  # the other worker's

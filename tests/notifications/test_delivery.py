@@ -239,8 +239,8 @@ def test_two_workers_never_send_the_same_row(shop, smtp, django_capture_on_commi
         place_order()
     message = OutboxMessage.objects.get(kind="order_confirmation")
 
-    assert outbox._claim(message.pk, 1) == [message]
-    assert outbox._claim(message.pk, 1) == []  # the other worker
+    assert outbox._claim([message.pk], 1) == [message]
+    assert outbox._claim([message.pk], 1) == []  # the other worker
     assert services.outbox_deliver(message_id=message.pk) == "skipped"
     assert smtp.received == []
 
@@ -250,7 +250,7 @@ def test_a_worker_killed_before_sending_loses_nothing(shop, smtp, django_capture
         orders = [place_order(email=f"buyer{i}@example.com") for i in range(3)]
     # A worker claims a batch of rows, then dies before sending any.
     for message in OutboxMessage.objects.all()[:4]:
-        assert outbox._claim(message.pk, 1)
+        assert outbox._claim([message.pk], 1)
 
     assert services.outbox_sweep() == 0  # its lease runs
     travel(outbox.LEASE + outbox.SWEEP_GRACE)
@@ -269,7 +269,7 @@ def test_a_worker_killed_after_the_server_accepted_sends_it_again_with_the_same_
     with django_capture_on_commit_callbacks(execute=False):
         place_order(email="ana@example.com")
     message = OutboxMessage.objects.get()
-    [message] = outbox._claim(message.pk, 1)
+    [message] = outbox._claim([message.pk], 1)
     rendered = outbox._render(message, outbox._Batch.of([message]))
     connection = outbox._connection()
     outbox._send(connection, outbox._email(message, rendered, outbox.NotificationSettings.load()))

@@ -24,7 +24,7 @@ import logging
 import smtplib
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -70,13 +70,18 @@ DELIVERY_BATCH = 50
 BATCH_SECONDS = LEASE.total_seconds() / 2
 
 
-def delivery_enqueue(message_id: int, *, run_after: datetime | None = None) -> None:
-    """Have ``message_id`` delivered by a task (call it once the row has committed)."""
+def delivery_enqueue(message_id: int, *, also: Sequence[int] = (), run_after: datetime | None = None) -> None:
+    """Have ``message_id``, and the rows ``also`` names, delivered by one task
+    (call it once the rows have committed). One task for the emails one
+    transaction wrote: each task costs the queue a claim and a record of its
+    own, and most of a backlog's tasks find their row already sent by an
+    earlier task's batch."""
     # Imported here: the task module wraps this one.
     from lojista.notifications.tasks import deliver_outbox_message
 
+    args: tuple[Any, ...] = (message_id, list(also)) if also else (message_id,)
     # A backend without delayed tasks enqueues nothing: the sweep sends it when due.
-    enqueue_later(deliver_outbox_message, message_id, run_after=run_after)
+    enqueue_later(deliver_outbox_message, *args, run_after=run_after)
 
 
 def new_message_id(shop: NotificationSettings) -> str:
@@ -156,27 +161,28 @@ def outbox_retry(*, message: OutboxMessage) -> OutboxMessage:
 # Delivery.
 
 
-def _claim(message_id: int, batch: int) -> list[OutboxMessage]:
-    """Take row ``message_id`` if it is due, and with it up to ``batch`` - 1
-    other due rows, oldest first, for this worker: a conditional UPDATE, so
-    of two workers racing for a row, one gets it (on PostgreSQL the rows are
-    locked first with SKIP LOCKED: those another worker is claiming are
+def _claim(message_ids: Sequence[int], batch: int) -> list[OutboxMessage]:
+    """Take the rows ``message_ids`` that are due, and with them due rows up
+    to ``batch`` in all, oldest first, for this worker: a conditional UPDATE,
+    so of two workers racing for a row, one gets it (on PostgreSQL the rows
+    are locked first with SKIP LOCKED: those another worker is claiming are
     skipped, not waited for). The rows are marked with a claim of their own.
-    A row already taken (by another task's batch, most often) costs one read."""
+    Rows already taken (by another task's batch, most often) cost one read."""
     now = timezone.now()
     due = OutboxMessage.objects.filter(status__in=[Status.READY, Status.SENDING], next_attempt_at__lte=now)
-    if not due.filter(pk=message_id).exists():
+    named = due.filter(pk__in=message_ids)
+    if not named.exists():
         return []
     claim = uuid.uuid4().hex
     with transaction.atomic():
         # Only rows this transaction holds are updated: a row another worker is
         # claiming is skipped, never waited for (two waits would deadlock).
-        ids = list(due.filter(pk=message_id).select_for_update(skip_locked=True).values_list("pk", flat=True))
+        ids = list(named.order_by("pk").select_for_update(skip_locked=True).values_list("pk", flat=True))
         if not ids:
             return []
-        if batch > 1:
-            others = due.exclude(pk=message_id).order_by("next_attempt_at", "pk")
-            ids += others.select_for_update(skip_locked=True).values_list("pk", flat=True)[: batch - 1]
+        if batch > len(ids):
+            others = due.exclude(pk__in=message_ids).order_by("next_attempt_at", "pk")
+            ids += others.select_for_update(skip_locked=True).values_list("pk", flat=True)[: batch - len(ids)]
         due.filter(pk__in=ids).update(
             status=Status.SENDING,
             claim=claim,
@@ -430,12 +436,13 @@ def _deliver(message: OutboxMessage, batch: _Batch, connection: BaseEmailBackend
     return "sent"
 
 
-def outbox_deliver(*, message_id: int, batch: int = 1) -> str:
-    """Send outbox email ``message_id`` if it is due and no other worker has
-    it, and with it up to ``batch`` - 1 other due emails, over one SMTP
-    connection; return what happened to ``message_id``: "sent", "retry",
-    "failed" or "skipped" (not due, or another worker's)."""
-    messages = _claim(message_id, batch)
+def outbox_deliver(*, message_id: int, batch: int = 1, also: Sequence[int] = ()) -> str:
+    """Send outbox email ``message_id`` and those ``also`` names, the ones
+    that are due and no other worker has, and with them other due emails up
+    to ``batch`` in all, over one SMTP connection; return what happened to
+    ``message_id``: "sent", "retry", "failed" or "skipped" (not due, or
+    another worker's)."""
+    messages = _claim([message_id, *also], batch)
     if not messages:
         return "skipped"
     batch_data = _Batch.of(messages)
