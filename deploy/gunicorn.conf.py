@@ -19,13 +19,16 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 
-# A request still running after 30 s is stuck (a database lock, a payment
+# A request still running after 120 s is stuck (a database lock, a payment
 # provider that does not answer: Stripe's client waits up to 80 s): gunicorn
 # kills the worker and starts another; a payment taken meanwhile is placed by
 # its webhook or the reconciliation job (docs/operations.md, "Periodic jobs").
+# Not less: a sync worker streaming the orders' CSV export says nothing to
+# gunicorn until it ends, and a shop of a million orders streams for about a
+# minute (bench/RESULTS.md, "data"). GUNICORN_TIMEOUT changes it.
 # On SIGTERM or SIGHUP (`systemctl reload`), requests in flight get 25 s to
 # finish (systemd's TimeoutStopSec is 30).
-timeout = 30
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 25
 # Keep-alive with the proxy in front; above nginx's upstream keepalive_timeout.
 keepalive = 5

@@ -41,7 +41,7 @@ def test_the_defaults_are_two_workers_per_core_and_one_with_timeouts_and_recycli
     assert config["workers"] == str(multiprocessing.cpu_count() * 2 + 1)
     assert config["worker_class"] == "sync"
     assert config["bind"] == "['127.0.0.1:8000']"
-    assert (config["timeout"], config["graceful_timeout"]) == ("30", "25")
+    assert (config["timeout"], config["graceful_timeout"]) == ("120", "25")
     assert (config["max_requests"], config["max_requests_jitter"]) == ("2000", "200")
     assert config["forwarded_allow_ips"] == "['127.0.0.1', '::1']"
     assert config["accesslog"] == "-"
