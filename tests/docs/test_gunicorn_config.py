@@ -12,7 +12,13 @@ from tests.docs.walkthroughs import ROOT
 
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-OVERRIDES = ("WEB_CONCURRENCY", "GUNICORN_BIND", "FORWARDED_ALLOW_IPS", "GUNICORN_ACCESS_LOG")
+OVERRIDES = (
+    "WEB_CONCURRENCY",
+    "GUNICORN_BIND",
+    "FORWARDED_ALLOW_IPS",
+    "GUNICORN_ACCESS_LOG",
+    "GUNICORN_TIMEOUT",
+)
 
 
 def gunicorn_config(**env: str) -> dict[str, str]:
