@@ -737,17 +737,12 @@ def run(server_database_url: str) -> list[str]:
             figure = shared_throttle(url, cache_url, label)
             figures.append(figure)
             print(figure.line(), flush=True)
-    one, two = (
-        [
-            figure
-            for figure in figures
-            if figure.scenario == "burst (distinct variants)" and figure.deployment == name
-        ]
-        for name in ("1 instance", "2 instances + nginx")
-    )
-    if one and two:
-        lines.append(f"burst: 2 instances + nginx / 1 instance = {two[0].value / one[0].value:.2f}")
-        print(lines[-1], flush=True)
+    rates = {(figure.scenario, figure.deployment): figure.value for figure in figures}
+    for scenario in ("flash sale", "burst (distinct variants)"):
+        one, two = rates.get((scenario, "1 instance")), rates.get((scenario, "2 instances + nginx"))
+        if one and two:
+            lines.append(f"{scenario}: orders/s, 2 instances + nginx / 1 instance = {two / one:.2f}")
+            print(lines[-1], flush=True)
     return lines + [figure.line() for figure in figures]
 
 
