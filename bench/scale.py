@@ -18,7 +18,10 @@ The figures are orders/s for one instance and for two behind nginx, each
 with its ratio to the trivial endpoint's requests/s under the same
 configuration (the baseline), and the time the two workers take to drain the
 burst's emails. Sizes shrink for a quick run with SCALE_FLASH_UNITS,
-SCALE_FLASH_BUYERS, SCALE_BURST_ORDERS, SCALE_BURST_CLIENTS.
+SCALE_FLASH_BUYERS, SCALE_BURST_ORDERS, SCALE_BURST_CLIENTS; SCALE_PGBENCH=0
+skips the pgbench baseline; SCALE_CLIENT_TIMEOUT (300 s) is how long a
+client waits for an answer. The servers' and workers' own logs go to
+$TMPDIR/lojista-scale-logs.
 
 Redis databases 7 (cache), 8 (queue) and 9 (throttle check) are emptied at
 the start of each configuration: do not point this at a Redis that holds
@@ -194,13 +197,6 @@ def _flush(db: int) -> None:
     import redis
 
     redis.Redis.from_url(_redis(db)).flushdb()
-
-
-def _queue_length() -> int:
-    import redis
-
-    client = redis.Redis.from_url(_redis(QUEUE_DB))
-    return sum(int(client.llen(f"rq:queue:{name}")) for name in ("default", "webhooks"))  # type: ignore[arg-type]
 
 
 # Where the servers' and workers' own logs go (printed at the start of a run).
