@@ -61,13 +61,19 @@ lint: install
 # The server benchmarks (bench/server.py) drive gunicorn with Debian's wrk,
 # against PostgreSQL: BENCH_DATABASE_URL, else the test pass's, else the local one.
 BENCH_PG := $(or $(BENCH_DATABASE_URL),$(PG_URL),postgres://postgres@127.0.0.1:5432/postgres)
+# Debian's packages the benchmarks need: wrk (load) and nginx (the scale-out
+# check's load balancer: bench/scale.py runs its own nginx process on a free
+# port with a generated configuration, whatever the system's nginx does).
 bench-tools:
-	@if command -v wrk >/dev/null; then :; \
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || missing="$$missing nginx"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's wrk for the server benchmarks"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk >/dev/null \
-		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk >/dev/null; }; \
-	else echo "wrk is missing: install Debian's wrk package"; exit 1; fi
+		echo "Installing Debian's$$missing for the benchmarks"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null \
+		|| { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; }; \
+	else echo "Missing:$$missing: install Debian's packages of the same names"; exit 1; fi
 
 bench-server: install bench-tools
 	BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/server.py

@@ -1,4 +1,4 @@
-"""The public catalog listing, cached (decision 222).
+"""The public catalog listing, cached (decision 192).
 
 The shop's home and the API's product list (without a search) are the same
 for every visitor and read far more often than they change, so what they
