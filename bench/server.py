@@ -126,7 +126,7 @@ def gunicorn(
         process.wait(timeout=30)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 120.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
