@@ -32,7 +32,6 @@ BENCH_BASELINE_SECONDS (default 15) is pgbench's run; BENCH_EMAILS_TIMEOUT
 import multiprocessing
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -50,6 +49,7 @@ from bench.server import (
     fsync_ms,
     pgbench_tps,
     server_env,
+    stop_processes,
 )
 
 EMAILS = int(os.environ.get("EMAILS", "10000"))
@@ -286,18 +286,6 @@ def _wait_for_drain(database_url: str, workers: list[subprocess.Popen]) -> float
         time.sleep(0.1)
 
 
-def _stop(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-
-
 def measure(server_database_url: str, scenario: Scenario) -> Drain:
     port = _free_port()
     commands, server_end = multiprocessing.Pipe()
@@ -325,7 +313,7 @@ def measure(server_database_url: str, scenario: Scenario) -> Drain:
             try:
                 seconds = _wait_for_drain(url, workers)
             finally:
-                _stop(workers)
+                stop_processes(workers)
                 log.close()
             sent, failed = _count_sent(url)
             commands.send("report")

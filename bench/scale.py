@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import driver
 from bench.driver import Client, Journey, Report, drive
+from bench.flows import ADDRESS, SHIPPING_METHOD
 from bench.server import (
     GUNICORN,
     PYTHON,
@@ -63,6 +64,7 @@ from bench.server import (
     fsync_ms,
     pgbench_tps,
     server_env,
+    stop_processes,
     wrk,
 )
 
@@ -77,14 +79,6 @@ DRIVER_PROCESSES = 2
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # The throttle checked: failed logins for one email (RATE_LIMIT_LOGIN_EMAIL).
 LOGIN_LIMIT = 20
-ADDRESS = {
-    "name": "Ana Souza",
-    "line1": "Rua Augusta 100",
-    "city": "Lisboa",
-    "postal_code": "1100-053",
-    "country": "PT",
-}
-SHIPPING_METHOD = "pt-standard"
 DRAIN_TIMEOUT = float(os.environ.get("SCALE_DRAIN_TIMEOUT", "600"))
 
 
@@ -234,14 +228,7 @@ def task_workers(database_url: str, env: dict[str, str], count: int = 2) -> Iter
             )
         yield
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes(processes)
 
 
 NGINX_CONF = """\

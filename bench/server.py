@@ -126,6 +126,20 @@ def gunicorn(
         process.wait(timeout=30)
 
 
+def stop_processes(processes: list[subprocess.Popen], seconds: float = 60) -> None:
+    """SIGTERM to each (a warm shutdown: work under way finishes), then wait;
+    one that does not stop within ``seconds`` is killed."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 120.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
