@@ -243,8 +243,10 @@ LOJISTA_CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=5)
 # single-process demo; with several workers (gunicorn) use Redis,
 # CACHE_URL=redis://127.0.0.1:6379/0. Not the database cache: its incr is not atomic.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
-if CACHES["default"]["BACKEND"] == _REDIS_CACHE:
+_REDIS_CACHE = "lojista.core.redis_cache.RedisCache"
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's, keeping one Redis client per pool (lojista/core/redis_cache.py).
+    CACHES["default"]["BACKEND"] = _REDIS_CACHE
     # A Redis that stops answering costs a request half a second per call,
     # then the shop carries on without it (lojista.core.shared_cache); the
     # URL may set its own: redis://host:6379/0?socket_timeout=1.
