@@ -129,9 +129,10 @@ def staff_orders(
     ``statuses`` None means every status (an empty set, none); the dates are
     calendar days in the shop's time zone, both included; ``q`` is an order
     number or part of an email or name; ``numbers``, when given, the orders
-    ticked in a list (None: any number). Nothing is prefetched, so
-    ``.iterator()`` streams it in chunks; staff_order_page pages it by number
-    (keyset: the same few index reads however deep)."""
+    ticked in a list (None: any number). Nothing is prefetched:
+    orders_with_lines reads it in keyset chunks for the export, and
+    staff_order_page pages it by number (the same few index reads however
+    deep)."""
     orders = Order.objects.select_related("customer")
     if statuses is not None:
         orders = orders.filter(status__in=sorted(statuses))
