@@ -142,18 +142,14 @@ def stock_commit(*, key: str, items: dict[int, int]) -> None:
 @transaction.atomic(savepoint=False)
 def stock_release(*, key: str) -> int:
     """Drop every hold of ``key``, returning how many units they held; idempotent."""
-    holds = Reservation.objects.filter(key=key)
-    units = holds.aggregate(units=Sum("quantity"))["units"] or 0
-    holds.delete()
-    if units:
-        listing_changed()
-    return units
+    return stock_release_keys(keys=[key]).get(key, 0)
 
 
+@transaction.atomic(savepoint=False)
 def stock_release_keys(*, keys: Collection[str]) -> dict[str, int]:
-    """Drop every hold of each of ``keys`` (stock_release for many at once:
-    two queries however many keys), returning the units each key held
-    (keys that held none are left out); idempotent."""
+    """Drop every hold of each of ``keys`` (two queries however many keys;
+    one when none holds anything), returning the units each key held (keys
+    that held none are left out); idempotent."""
     holds = Reservation.objects.filter(key__in=sorted(set(keys)))
     units = dict(holds.order_by().values_list("key").annotate(units=Sum("quantity")))
     if units:
