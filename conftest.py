@@ -46,6 +46,16 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _cached_reads_last_the_test(monkeypatch):
+    """The extension flags and the notification settings are cached for a few
+    seconds (decision 210); a slow machine must not let a copy expire between
+    two requests a query budget compares. Changes still show at once: every
+    save makes the copy stale, which is what the tests prove."""
+    monkeypatch.setattr("lojista.core.extensions.FLAGS_CACHE_SECONDS", 3600)
+    monkeypatch.setattr("lojista.notifications.models.SETTINGS_CACHE_SECONDS", 3600)
+
+
 @pytest.fixture
 def shop_settings_cached(db) -> None:
     """The shop's settings read once, so they are in the cache (as for every

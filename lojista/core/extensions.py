@@ -22,9 +22,14 @@ once and installing again resumes, with its data kept:
   (``extension_urlpatterns``, ``extension_api_routers``), so an extension
   cannot forget to.
 
-The flag is read from the database on every check (one primary-key-sized
-query; no cache), so an uninstall committed in one process is seen by the
-next check of every other process: web workers, task workers, schedulers.
+The flags are read in one query and kept in Django's cache under a
+``Generation`` (``core/generations.py``) for ``FLAGS_CACHE_SECONDS``: placing
+an order asks for two of them, and every request of an extension's pages one
+(issue 14). Every save or delete of a flag row makes the copy stale, at once
+and again at commit: with a shared cache (Redis, ``CACHE_URL``) an uninstall
+is seen by the next check of every process, web workers, task workers and
+schedulers alike; with the per-process default, by the others within
+``FLAGS_CACHE_SECONDS``.
 """
 
 import functools
@@ -43,6 +48,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 from lojista.core.errors import ExtensionNotFound
+from lojista.core.generations import Generation
 
 if TYPE_CHECKING:
     from lojista.core.models import Extension
@@ -126,20 +132,35 @@ def extension_config(slug: str) -> ExtensionConfig:
     raise ExtensionNotFound(details={"slug": slug})
 
 
-def installed_slugs() -> set[str]:
-    """The slugs of the installed extensions, in one query."""
+FLAGS = Generation("extension-flags")
+# How late a process with its own cache (no CACHE_URL) may see another
+# process's install or uninstall; with a shared cache it is seen at once.
+FLAGS_CACHE_SECONDS = 5
+
+
+def installed_slugs() -> frozenset[str]:
+    """The slugs of the installed extensions: one query, then the cached copy
+    until a flag changes (see the module's docstring)."""
     from lojista.core.models import Extension
 
-    return set(Extension.objects.filter(installed=True).values_list("slug", flat=True))
+    def read() -> frozenset[str]:
+        return frozenset(Extension.objects.filter(installed=True).values_list("slug", flat=True))
+
+    return FLAGS.cached(("installed",), read, timeout=FLAGS_CACHE_SECONDS)
+
+
+def extension_flags_changed(**kwargs: Any) -> None:
+    """A flag row was saved or deleted, however (the service, the admin, a
+    test): connected to ``core.Extension``'s post_save and post_delete."""
+    FLAGS.bump()
 
 
 def extension_installed(slug: str) -> bool:
-    """Whether the extension is installed now (a query each time: see the
-    module's docstring). An unknown slug is a programming error, raised."""
-    from lojista.core.models import Extension
-
+    """Whether the extension is installed now (see the module's docstring for
+    how soon another process's change is seen). An unknown slug is a
+    programming error, raised."""
     extension_config(slug)
-    return Extension.objects.filter(slug=slug, installed=True).exists()
+    return slug in installed_slugs()
 
 
 def extension_list() -> list[ExtensionInfo]:

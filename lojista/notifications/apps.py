@@ -10,6 +10,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from lojista.core.scheduler import register_periodic
         from lojista.customers.signals import password_reset_requested, staff_invited
         from lojista.notifications.account_kinds import (
@@ -17,6 +19,7 @@ class NotificationsConfig(AppConfig):
             queue_staff_invitation_email,
             register_account_kinds,
         )
+        from lojista.notifications.models import NotificationSettings, notification_settings_changed
         from lojista.notifications.order_kinds import register_order_kinds
         from lojista.notifications.receivers import (
             queue_order_placed_emails,
@@ -26,6 +29,12 @@ class NotificationsConfig(AppConfig):
         from lojista.notifications.tasks import sweep_outbox
         from lojista.orders.signals import order_placed, order_status_changed, order_tracking_changed
 
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                notification_settings_changed,
+                sender=NotificationSettings,
+                dispatch_uid=f"notifications.settings_{name}",
+            )
         register_order_kinds()
         register_account_kinds()
         password_reset_requested.connect(

@@ -7,11 +7,14 @@ without its emails and a rolled-back order leaves none. A background task
 delivers it afterwards (see services.outbox_deliver and docs/emails.md).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lojista.core.generations import Generation
 from lojista.core.selectors import shop_name
 
 # An email kind's key (kinds.py registry): any registered kind, so no choices here.
@@ -74,6 +77,19 @@ class OutboxMessage(models.Model):
         return f"{self.kind} to {', '.join(self.recipients)} ({self.status})"
 
 
+# The cached settings row: every save or delete of it makes the copy stale
+# (at once, and again at commit); a process with its own cache (no
+# CACHE_URL) sees another process's change within SETTINGS_CACHE_SECONDS.
+SETTINGS = Generation("notification-settings")
+SETTINGS_CACHE_SECONDS = 60
+
+
+def notification_settings_changed(**kwargs: Any) -> None:
+    """Connected to NotificationSettings' post_save and post_delete
+    (NotificationsConfig.ready), however the row is saved."""
+    SETTINGS.bump()
+
+
 class NotificationSettings(models.Model):
     """The shop's email settings: a single row (pk 1)."""
 
@@ -102,7 +118,13 @@ class NotificationSettings(models.Model):
     @classmethod
     def load(cls) -> "NotificationSettings":
         """The settings; unsaved defaults until staff first save them (a read
-        never writes, so placing an order costs one query here)."""
+        never writes). Read on every order placed and every email sent, so
+        kept in Django's cache until the row is saved or deleted (see
+        ``notification_settings_changed``; issue 14)."""
+        return SETTINGS.cached(("row",), cls._read, timeout=SETTINGS_CACHE_SECONDS)
+
+    @classmethod
+    def _read(cls) -> "NotificationSettings":
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @property

@@ -3,12 +3,14 @@ LOJISTA_EXTENSIONS by tests/settings.py): an Effect row per periodic run and
 per order status change, but only while it is installed. Tests use the
 ImmediateBackend, so an enqueued task has already run when enqueue() returns."""
 
+import logging
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from lojista.core.errors import ExtensionNotFound
 from lojista.core.extensions import (
@@ -146,8 +148,8 @@ def test_the_installed_project_passes_the_system_checks():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_uninstall_committed_elsewhere_is_seen_by_the_next_check():
-    """No cache between processes: another connection's commit (a staff
-    member's request) takes effect on this worker's very next check."""
+    """Another connection's commit (a staff member's request), sharing this
+    worker's cache, takes effect on this worker's very next check."""
     extension_install(slug=SLUG)
     assert extension_installed(SLUG) is True
 
@@ -164,3 +166,48 @@ def test_an_uninstall_committed_elsewhere_is_seen_by_the_next_check():
     assert extension_installed(SLUG) is False
     processed_order()
     assert effects() == []
+
+
+def test_the_flags_are_read_once_until_one_changes(django_assert_num_queries):
+    """Placing an order asks for two flags: after the first read, no query."""
+    extension_install(slug=SLUG)
+    assert extension_installed(SLUG) is True
+    with django_assert_num_queries(0):
+        assert extension_installed(SLUG) is True
+        assert extension_installed(SLUG) is True
+
+    extension_uninstall(slug=SLUG)
+
+    assert extension_installed(SLUG) is False
+    processed_order()
+    assert effects() == []
+
+
+def test_a_flag_row_saved_any_way_is_seen_at_once():
+    """The admin or a data fix saves the row without the service."""
+    assert extension_installed(SLUG) is False
+    Extension.objects.create(slug=SLUG, installed=True)
+    assert extension_installed(SLUG) is True
+    Extension.objects.filter(slug=SLUG).delete()
+    assert extension_installed(SLUG) is False
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+        }
+    }
+)
+def test_a_cache_that_does_not_answer_reads_the_flags_from_the_database(caplog):
+    with caplog.at_level(logging.ERROR, logger="lojista.cache"):
+        extension_install(slug=SLUG)
+        assert extension_installed(SLUG) is True
+        processed_order()
+        extension_uninstall(slug=SLUG)
+        assert extension_installed(SLUG) is False
+
+    assert [effect.split()[-1] for effect in effects()] == ["processed"]
+    assert any("the cache does not answer" in record.getMessage() for record in caplog.records)
