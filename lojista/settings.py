@@ -130,6 +130,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+else:
+    # Parameters sent apart from the statement, so that psycopg prepares a
+    # statement a connection has run 5 times and PostgreSQL skips parsing
+    # and planning it again (issue 14). Off behind a pooler that cannot keep
+    # prepared statements (PgBouncer in transaction mode before 1.21, or
+    # without max_prepared_statements): docs/operations.md.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
+        "DATABASE_PREPARED_STATEMENTS", default=True
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep a process's connection between requests (opening one costs more than
 # most requests: /healthz went from 383 to 3,780 req/s under gunicorn); a
