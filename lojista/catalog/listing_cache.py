@@ -29,6 +29,14 @@ def cached_listing(parts: tuple[Hashable, ...], build: Callable[[], T]) -> T:
     return LISTING.cached(parts, build, timeout=settings.LOJISTA_CATALOG_CACHE_SECONDS)
 
 
+def listing_generation() -> int:
+    """The listing's generation now: one cache read, which raises what the
+    cache raises when it does not answer (``shared_cache.cache_errors``).
+    A copy of the listing kept elsewhere (the storefront keeps its home page
+    in each process) is good while this number is the one it was made in."""
+    return LISTING._current()
+
+
 def listing_changed() -> None:
     LISTING.bump()
 

@@ -31,6 +31,7 @@ from lojista.catalog.listing_cache import cached_listing
 from lojista.catalog.models import Product, Variant
 from lojista.core.errors import InvalidInput
 from lojista.inventory.selectors import available_quantity, with_availability
+from lojista.storefront.page_cache import anonymous_page
 
 PAGE_SIZE = 24
 MAX_QUERY_LENGTH = 200  # the API's limit on ``q``
@@ -115,7 +116,7 @@ class SearchForm(forms.Form):
     cursor = forms.CharField(required=False, max_length=500)
 
 
-def _listing(request: HttpRequest, *, searching: bool) -> HttpResponse:
+def _listing(request: HttpRequest, *, searching: bool, extra: dict[str, Any] | None = None) -> HttpResponse:
     # The home page lists everything, whatever ``q`` it is sent.
     form = SearchForm(request.GET if searching else {"cursor": request.GET.get("cursor", "")})
     status = 200
@@ -160,13 +161,15 @@ def _listing(request: HttpRequest, *, searching: bool) -> HttpResponse:
         "q": q,
         "searching": searching,
         "query_too_long": query_too_long,
+        **(extra or {}),
     }
     return render(request, "storefront/catalog/listing.html", context, status=status)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return _listing(request, searching=False)
+    # A first-time visitor's home is every such visitor's: kept whole (page_cache).
+    return anonymous_page(request, lambda extra: _listing(request, searching=False, extra=extra))
 
 
 @require_GET
