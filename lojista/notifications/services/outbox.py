@@ -368,8 +368,11 @@ def _record_sent(message: OutboxMessage, rendered: RenderedEmail) -> None:
             "The shop's template could not be used; the shipped one was sent. %(error)s"
         ) % {"error": rendered.template_error}
         event["template_error"] = rendered.template_error
-    if connections[OutboxMessage.objects.db].vendor == "postgresql":
-        recorded = _record_sent_in_one_statement(message, changes, event, now)
+    if message.order_id is None:
+        # No timeline to write to: the UPDATE alone.
+        recorded = bool(_still_ours(message).update(**changes))
+    elif connections[OutboxMessage.objects.db].vendor == "postgresql":
+        recorded = _record_sent_with_event(message, changes, event, now)
     else:
         with transaction.atomic():
             recorded = bool(_still_ours(message).update(**changes))
@@ -379,10 +382,10 @@ def _record_sent(message: OutboxMessage, rendered: RenderedEmail) -> None:
         metrics.count(metrics.EMAILS_SENT)
 
 
-def _record_sent_in_one_statement(
+def _record_sent_with_event(
     message: OutboxMessage, changes: dict[str, Any], event: dict[str, Any], now: datetime
 ) -> bool:
-    """``_record_sent`` on PostgreSQL: the row's UPDATE and its event's
+    """``_record_sent`` of an order email on PostgreSQL: the row's UPDATE and its event's
     INSERT in one statement (a data-modifying CTE), atomic without a
     transaction around it: one round trip per email instead of four, and
     no ORM query to build (the hot path of a backlog). Whether the row was
@@ -398,7 +401,7 @@ def _record_sent_in_one_statement(
             "WHERE id = %s AND status = %s AND claim = %s RETURNING order_id),",
             f"event AS (INSERT INTO {event_table}",
             "(order_id, type, from_status, to_status, actor_id, note, data, created_at)",
-            "SELECT order_id, %s, '', '', NULL, '', %s::jsonb, %s FROM sent WHERE order_id IS NOT NULL)",
+            "SELECT order_id, %s, '', '', NULL, '', %s::jsonb, %s FROM sent)",
             "SELECT count(*) FROM sent",
         )
     )
