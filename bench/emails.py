@@ -19,7 +19,11 @@ The sink is aiosmtpd in a process of its own that only keeps each
 message's Message-ID and arrival time: what is measured is the workers, not
 the test server's parsing (in production the SMTP server is another
 machine). Every email must arrive exactly once: the Message-IDs the sink
-got are compared with those of the rows recorded sent.
+got are compared with those of the rows recorded sent. Each line also
+gives the workers' CPU per email (/proc: the workers and the jobs they
+forked) and the transactions committed per email (pg_stat_database,
+without the drain's own polling): figures that stay meaningful on a busy
+machine, where the wall-clock rate does not.
 
 Run: ``make bench-emails`` (BENCH_DATABASE_URL names the PostgreSQL server;
 BENCH_DB_NAME the database made, and dropped, for each scenario). EMAILS
@@ -98,6 +102,8 @@ class Drain:
     seconds: float  # workers started -> last row recorded sent
     first_to_last: float  # first email received -> last
     connections: int
+    worker_cpu: float  # seconds of CPU of the workers (and their forked jobs)
+    commits: int  # transactions the database committed for the drain
 
 
 # The SMTP sink.
@@ -272,12 +278,42 @@ def _sent_message_ids(database_url: str) -> list[bytes]:
     return sorted(line.encode() for line in out.splitlines() if line)
 
 
-def _wait_for_drain(database_url: str, workers: list[subprocess.Popen]) -> float:
+def _commits(database_url: str) -> int:
+    """Transactions committed in the database so far (pg_stat_database; a
+    backend's count is in once it has exited or been idle a second)."""
+    out = subprocess.run(
+        [
+            "psql",
+            "-qAt",
+            database_url,
+            "-c",
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return int(out.strip())
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of process ``pid`` and of its children it waited for (RQ's
+    forked jobs), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    # utime, stime, cutime, cstime: fields 14-17 of proc(5), counted after the name.
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_for_drain(database_url: str, workers: list[subprocess.Popen]) -> tuple[float, int]:
+    """Seconds until every email is recorded, and how many times the rows
+    were counted (each a transaction of its own, left out of the drain's)."""
     started = time.monotonic()
+    polls = 0
     while True:
         sent, failed = _count_sent(database_url)
+        polls += 1
         if sent + failed >= EMAILS:
-            return time.monotonic() - started
+            return time.monotonic() - started, polls
         for worker in workers:
             if worker.poll() is not None:
                 raise RuntimeError(f"a worker exited with {worker.returncode}")
@@ -298,6 +334,8 @@ def measure(server_database_url: str, scenario: Scenario) -> Drain:
             if scenario.backend == "rq":
                 _flush_redis()
             subprocess.run([str(PYTHON), __file__, "fill", str(EMAILS)], cwd=ROOT, env=env, check=True)
+            time.sleep(1.5)  # the fill's counts reach pg_stat_database
+            commits_before = _commits(url)
             log = open(LOG, "w")  # noqa: SIM115 (closed with the workers)
             workers = [
                 subprocess.Popen(
@@ -311,17 +349,21 @@ def measure(server_database_url: str, scenario: Scenario) -> Drain:
                 for index in range(scenario.workers)
             ]
             try:
-                seconds = _wait_for_drain(url, workers)
+                seconds, polls = _wait_for_drain(url, workers)
+                worker_cpu = sum(_cpu_seconds(worker.pid) for worker in workers)
             finally:
                 stop_processes(workers)
                 log.close()
+            time.sleep(1.5)
+            # Less the drain's polls and this count itself.
+            commits = _commits(url) - commits_before - polls - 1
             sent, failed = _count_sent(url)
             commands.send("report")
             received, connections, first_to_last = commands.recv()
             assert failed == 0, f"{scenario.name}: {failed} emails failed"
             assert sent == EMAILS, f"{scenario.name}: {sent} of {EMAILS} sent"
             assert sorted(received) == _sent_message_ids(url), f"{scenario.name}: not each exactly once"
-            return Drain(seconds, first_to_last, connections)
+            return Drain(seconds, first_to_last, connections, worker_cpu, commits)
     finally:
         commands.send("stop")
         sink.join(timeout=10)
@@ -369,7 +411,9 @@ def run(server_database_url: str) -> list[str]:
             f"emails {scenario.name:14} {EMAILS} emails drained in {drain.seconds:6.1f} s "
             f"({drain_verdict})  {rate:6.0f} emails/s ({rate_verdict}; {rate / tps:.0%} of pgbench tps)  "
             f"first-to-last email {EMAILS / drain.first_to_last:5.0f}/s  "
-            f"SMTP connections {drain.connections}  each exactly once"
+            f"SMTP connections {drain.connections}  each exactly once  "
+            f"workers' CPU {drain.worker_cpu * 1000 / EMAILS:.2f} ms/email  "
+            f"commits {drain.commits / EMAILS:.2f}/email"
         )
         lines.append(line)
         print(line, flush=True)

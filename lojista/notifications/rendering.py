@@ -23,10 +23,12 @@ from lojista.notifications.kinds import EmailKind
 from lojista.notifications.models import EmailTemplate, NotificationSettings
 from lojista.notifications.templating import (
     PARTS,
+    Plain,
     Source,
     compile_template,
+    frozen,
     layout_template,
-    render,
+    render_frozen,
     shipped_template,
     template_error,
 )
@@ -54,10 +56,10 @@ def describe_error(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _finish(subject: str, text: str, body_html: str, context: dict[str, Any]) -> RenderedEmail:
+def _finish(subject: str, text: str, body_html: str, data: Mapping[str, Plain]) -> RenderedEmail:
     # A header cannot span lines: the subject is one line, whatever the
     # template or the order's data put in it.
-    html = render(layout_template(), context, content=mark_safe(body_html))  # noqa: S308 (rendered by us, escaped)
+    html = render_frozen(layout_template(), data, content=mark_safe(body_html))  # noqa: S308 (rendered by us, escaped)
     return RenderedEmail(subject=one_line(subject), text=text.strip() + "\n", html=html)
 
 
@@ -66,15 +68,17 @@ def render_source(
 ) -> RenderedEmail:
     """Render a merchant's (or a draft) template, its three parts and the
     layout within one budget; raises if it is broken or over budget."""
+    data = frozen(context)
     with render_budget(budget or RenderBudget()):
-        parts = {part: render(compile_template(source.part(part), part), context) for part in PARTS}
-        return _finish(parts["subject"], parts["text"], parts["html"], context)
+        parts = {part: render_frozen(compile_template(source.part(part), part), data) for part in PARTS}
+        return _finish(parts["subject"], parts["text"], parts["html"], data)
 
 
 def render_shipped(kind: EmailKind, context: dict[str, Any]) -> RenderedEmail:
+    data = frozen(context)
     with render_budget(RenderBudget()):
-        parts = {part: render(shipped_template(kind, part), context) for part in PARTS}
-        return _finish(parts["subject"], parts["text"], parts["html"], context)
+        parts = {part: render_frozen(shipped_template(kind, part), data) for part in PARTS}
+        return _finish(parts["subject"], parts["text"], parts["html"], data)
 
 
 def override_of(kind: str, language: str) -> EmailTemplate | None:

@@ -12,6 +12,7 @@ from django_tasks import default_task_backend
 from lojista.notifications.models import OutboxMessage
 from lojista.notifications.order_kinds import ORDER_CONTACT, order_ref
 from lojista.notifications.services import outbox
+from lojista.orders.models import OrderEvent
 from tests.notifications.factories import make_order, place_order
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +194,45 @@ def test_a_task_whose_first_email_is_taken_still_sends_the_others_it_names(
     assert [item.rcpt_tos for item in smtp.received] == [["ana@example.com"]]
     assert OutboxMessage.objects.get(pk=confirmation.pk).status == Status.SENT
     assert OutboxMessage.objects.get(pk=new_order.pk).status == Status.SENDING  # the other worker's
+
+
+def _statements_to_deliver(placements: int, capture) -> int:
+    with capture(execute=False):
+        for i in range(placements):
+            place_order(email=f"buyer{placements}-{i}@example.com")
+    first = OutboxMessage.objects.filter(status=Status.READY).order_by("pk").first()
+    with CaptureQueriesContext(connection) as queries:
+        outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH)
+    return len(queries)
+
+
+def test_each_email_of_a_batch_costs_a_fixed_number_of_statements(
+    shop, smtp, django_capture_on_commit_callbacks
+):
+    """The batch's claim and reads are paid once; each email adds its record:
+    on PostgreSQL one statement (the row and its "email sent" event together)."""
+    two = _statements_to_deliver(2, django_capture_on_commit_callbacks)
+    five = _statements_to_deliver(5, django_capture_on_commit_callbacks)
+
+    assert len(smtp.received) == 14
+    per_email = (five - two) / (10 - 4)
+    # SQLite: UPDATE and INSERT inside a savepoint of the test's transaction.
+    assert per_email == (1 if connection.vendor == "postgresql" else 4)
+    assert OutboxMessage.objects.filter(status=Status.SENT).count() == 14
+    assert OrderEvent.objects.filter(type=OrderEvent.Type.EMAIL_SENT).count() == 14
+
+
+def test_a_worker_whose_email_was_taken_over_records_nothing(shop, smtp, django_capture_on_commit_callbacks):
+    """Its lease ran out and another worker claimed the row: the late
+    worker's "sent" changes neither the row nor the order's timeline."""
+    with django_capture_on_commit_callbacks(execute=False):
+        order = place_order(email="ana@example.com")
+    message = OutboxMessage.objects.get(kind="order_confirmation")
+    [late] = outbox._claim([message.pk], 1)
+    OutboxMessage.objects.filter(pk=message.pk).update(claim="another-worker")
+
+    outbox._record_sent(late, outbox._render(late, outbox._Batch.of([late])))
+
+    row = OutboxMessage.objects.get(pk=message.pk)
+    assert (row.status, row.claim, row.sent_at) == (Status.SENDING, "another-worker", None)
+    assert not order.events.filter(type=OrderEvent.Type.EMAIL_SENT).exists()
