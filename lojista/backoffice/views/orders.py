@@ -16,16 +16,17 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lojista.core.errors import DomainError, InvalidInput
+from lojista.core.money import format_money
 from lojista.customers.models import User
 from lojista.customers.web import staff_required
 from lojista.orders import selectors, services
-from lojista.orders.models import OrderStatus
+from lojista.orders.models import Order, OrderStatus, PaymentStatus
 from lojista.orders.services import BulkResult
 from lojista.orders.statuses import TABS, OrderTab, status_label
 
@@ -77,6 +78,42 @@ def _tabs(params: QueryDict, current: str, counts: dict[str, int] | None) -> lis
     ]
 
 
+def _rows(orders: list[Order], ticked: set[int]) -> list[dict[str, Any]]:
+    """The list's rows as the template prints them, every cell's text made
+    here in one plain loop: a template tag, filter or model method per cell
+    (dates, money, status labels, the checkbox's label) was most of the
+    page's CPU. Dicts, because a template reads a key faster than an
+    attribute; the template still escapes every value."""
+    statuses = {value: str(label) for value, label in OrderStatus.choices}
+    payments = {value: str(label) for value, label in PaymentStatus.choices}
+    tick = _("Tick order #%(number)s")
+    rows = []
+    for order in orders:
+        created = timezone.localtime(order.created_at)
+        address = order.shipping_address if isinstance(order.shipping_address, dict) else {}
+        customer_name = order.customer.name if order.customer is not None else ""
+        source = order.utm_source or order.utm_medium
+        rows.append(
+            {
+                "number": order.number,
+                "seen": f"{order.number}:{order.status}",
+                "tick_label": tick % {"number": order.number},
+                "ticked": order.number in ticked,
+                "created_iso": created.isoformat(),
+                "created": date_format(created, "SHORT_DATETIME_FORMAT"),
+                "customer": customer_name or address.get("name") or "",
+                "email": order.email,
+                "status": order.status,
+                "status_label": statuses.get(order.status, order.status),
+                "payment_status": order.payment_status,
+                "payment_label": payments.get(order.payment_status, order.payment_status),
+                "total": format_money(order.total, order.currency),
+                "source": f"{order.utm_source or '—'} / {order.utm_medium or '—'}" if source else "",
+            }
+        )
+    return rows
+
+
 def _list_context(params: QueryDict, bulk_form: BulkChangeForm) -> tuple[dict[str, Any], int]:
     """What the list page shows for the query string ``params``, and its
     status: 400 when a filter or the page link is not valid (the errors are
@@ -103,8 +140,7 @@ def _list_context(params: QueryDict, bulk_form: BulkChangeForm) -> tuple[dict[st
     context = {
         "form": form,
         "bulk_form": bulk_form,
-        "orders": orders,
-        "ticked": _ticked(bulk_form),
+        "rows": _rows(orders, _ticked(bulk_form)),
         "tabs": _tabs(params, tab, counts),
         "current_tab": tab,
         "query": params.urlencode(),
