@@ -11,7 +11,7 @@ from lojista.customers.models import User
 from lojista.inventory.models import Stock
 from lojista.orders.models import Order, OrderEvent
 from lojista.orders.schemas import StaffOrderPageOut
-from lojista.orders.selectors import staff_order_page
+from lojista.orders.selectors import staff_order
 from lojista.orders.services import order_transition
 from tests.orders.factories import ADDRESS, placed_order
 
@@ -145,12 +145,14 @@ def test_staff_list_costs_the_same_queries_for_1_and_10_orders(api, staff_header
     assert count_queries(lambda: api.get(ORDERS, {"q": "ana"}, headers=staff_headers)) == one
 
 
-def test_the_list_answers_what_its_schema_dumps_for_every_order(
+def test_the_list_answers_each_order_as_its_schema_renders_it(
     api, staff_headers, staff, customer, django_capture_on_commit_callbacks
 ):
     """The list is built as plain dicts (schemas.staff_order_page_data): byte
-    for byte what StaffOrderPageOut renders, for orders with a customer, a
-    guest, staff notes and tracking, and a cancelled card order refunded."""
+    for byte what StaffOrderPageOut renders for the same orders read one by
+    one (selectors.staff_order, the order's own endpoint), for orders with a
+    customer, a guest, staff notes and tracking, a cancelled card order
+    refunded, and on the next page."""
     mine = placed_order(customer=customer, quantity=2, utm_source="newsletter", utm_medium="email")
     order_transition(
         order=mine, to="processed", actor=staff, note="Packed", tracking_url="https://t.example/1"
@@ -159,27 +161,24 @@ def test_the_list_answers_what_its_schema_dumps_for_every_order(
     guest = placed_order(email="guest@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         order_transition(order=guest, to="cancelled", actor=staff, reason="other")
-    placed_order(customer=customer)
+    newest = placed_order(customer=customer)
 
-    response = api.get(ORDERS, {"tab": "all", "limit": 2}, headers=staff_headers)
+    first = api.get(ORDERS, {"tab": "all", "limit": 2}, headers=staff_headers)
+    cursor = first.json()["next_cursor"]
+    following = api.get(ORDERS, {"tab": "all", "limit": 2, "cursor": cursor}, headers=staff_headers)
 
-    page = staff_order_page(statuses=None, limit=2)
-    expected = JSONRenderer().render(
-        None, StaffOrderPageOut.model_validate(page).model_dump(), response_status=200
-    )
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response.content.decode() == expected
-    following = api.get(ORDERS, {"tab": "all", "limit": 2, "cursor": page.next_cursor}, headers=staff_headers)
-    rest = staff_order_page(statuses=None, limit=2, cursor=page.next_cursor)
-    expected = JSONRenderer().render(
-        None, StaffOrderPageOut.model_validate(rest).model_dump(), response_status=200
-    )
-    assert following.content.decode() == expected
-    items = [*response.json()["items"], *following.json()["items"]]
-    assert [item["number"] for item in items] == [mine.number + 2, guest.number, mine.number]
-    assert items[1]["payments"][0]["refunds"][0]["status"] in ("pending", "succeeded")
-    assert [note["note"] for note in items[2]["notes"]] == ["Packed", "Fragile"]
+    def rendered(orders: list[Order], next_cursor: str | None) -> str:
+        page = StaffOrderPageOut.model_validate(
+            {"items": [staff_order(number=order.number) for order in orders], "next_cursor": next_cursor}
+        )
+        return JSONRenderer().render(None, page.model_dump(), response_status=200)
+
+    assert first.status_code == following.status_code == 200
+    assert first["Content-Type"] == "application/json; charset=utf-8"
+    assert first.content.decode() == rendered([newest, guest], cursor)
+    assert following.content.decode() == rendered([mine], None)
+    assert first.json()["items"][1]["payments"][0]["refunds"][0]["status"] in ("pending", "succeeded")
+    assert [note["note"] for note in following.json()["items"][0]["notes"]] == ["Packed", "Fragile"]
 
 
 def test_the_staff_order_page_has_customer_notes_and_timeline(api, staff_headers, staff, order, customer):
