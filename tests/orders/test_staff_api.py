@@ -145,6 +145,17 @@ def test_staff_list_costs_the_same_queries_for_1_and_10_orders(api, staff_header
     assert count_queries(lambda: api.get(ORDERS, {"q": "ana"}, headers=staff_headers)) == one
 
 
+def test_a_page_of_the_staff_list_is_six_queries(
+    api, staff_headers, staff, customer, django_assert_max_num_queries
+):
+    for _ in range(20):
+        order_transition(order=placed_order(customer=customer), to="processed", actor=staff, note="packed")
+    # The token with its user, the page of orders with their customers, their
+    # lines, their timelines with actors, their payments, the payments' refunds.
+    with django_assert_max_num_queries(6):
+        assert len(api.get(ORDERS, {"tab": "all"}, headers=staff_headers).json()["items"]) == 20
+
+
 def test_the_list_answers_each_order_as_its_schema_renders_it(
     api, staff_headers, staff, customer, django_capture_on_commit_callbacks
 ):
