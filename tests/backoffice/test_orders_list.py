@@ -110,6 +110,28 @@ def test_the_tab_links_keep_the_filters_and_the_filter_form_keeps_the_tab(staff_
     assert '<input type="hidden" name="tab" value="cancelled"' in page
 
 
+def test_the_forms_show_what_each_view_asked_for_in_any_order(staff_client, shop, settings):
+    """The blank forms are kept once rendered (views.orders._filter_fields
+    and _bulk_fields): a search, a filter or another tab after them still
+    shows its own values, and the blank tab its blank form, in the
+    reader's language."""
+    plain = staff_client.get(LIST, {"tab": "closed"}).content.decode()
+    search = staff_client.get(LIST, {"tab": "closed", "q": "buyer3"}).content.decode()
+    filtered = staff_client.get(LIST, {"tab": "closed", "payment_status": "paid"}).content.decode()
+    other = staff_client.get(LIST, {"tab": "cancelled"}).content.decode()
+    again = staff_client.get(LIST, {"tab": "closed"}).content.decode()
+
+    assert '<input type="hidden" name="tab" value="closed"' in plain
+    assert 'value="buyer3"' in search and 'value="buyer3"' not in again
+    assert '<option value="paid" selected>' in filtered and '<option value="paid" selected>' not in again
+    assert '<input type="hidden" name="tab" value="cancelled"' in other
+    assert '<input type="hidden" name="tab" value="closed"' in again
+    staff_client.post("/backoffice/language/", {"language": "pt-br", "next": LIST})
+    portuguese = staff_client.get(LIST, {"tab": "closed"}).content.decode()
+    assert "Ao cancelar" in portuguese and "When cancelling" in plain
+    assert "Número, e-mail ou nome" in portuguese and "Number, email or name" in plain
+
+
 @pytest.mark.parametrize(
     ("params", "error"),
     [

@@ -5,10 +5,13 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from ninja.renderers import JSONRenderer
 
 from lojista.customers.models import User
 from lojista.inventory.models import Stock
 from lojista.orders.models import Order, OrderEvent
+from lojista.orders.schemas import StaffOrderPageOut
+from lojista.orders.selectors import staff_order
 from lojista.orders.services import order_transition
 from tests.orders.factories import ADDRESS, placed_order
 
@@ -140,6 +143,53 @@ def test_staff_list_costs_the_same_queries_for_1_and_10_orders(api, staff_header
         order_transition(order=placed_order(customer=customer), to="processed", actor=staff, note="packed")
 
     assert count_queries(lambda: api.get(ORDERS, {"q": "ana"}, headers=staff_headers)) == one
+
+
+def test_a_page_of_the_staff_list_is_six_queries(
+    api, staff_headers, staff, customer, django_assert_max_num_queries
+):
+    for _ in range(20):
+        order_transition(order=placed_order(customer=customer), to="processed", actor=staff, note="packed")
+    # The token with its user, the page of orders with their customers, their
+    # lines, their timelines with actors, their payments, the payments' refunds.
+    with django_assert_max_num_queries(6):
+        assert len(api.get(ORDERS, {"tab": "all"}, headers=staff_headers).json()["items"]) == 20
+
+
+def test_the_list_answers_each_order_as_its_schema_renders_it(
+    api, staff_headers, staff, customer, django_capture_on_commit_callbacks
+):
+    """The list is built as plain dicts (schemas.staff_order_page_data): byte
+    for byte what StaffOrderPageOut renders for the same orders read one by
+    one (selectors.staff_order, the order's own endpoint), for orders with a
+    customer, a guest, staff notes and tracking, a cancelled card order
+    refunded, and on the next page."""
+    mine = placed_order(customer=customer, quantity=2, utm_source="newsletter", utm_medium="email")
+    order_transition(
+        order=mine, to="processed", actor=staff, note="Packed", tracking_url="https://t.example/1"
+    )
+    OrderEvent.objects.create(order=mine, type=OrderEvent.Type.NOTE, actor=staff, note="Fragile")
+    guest = placed_order(email="guest@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        order_transition(order=guest, to="cancelled", actor=staff, reason="other")
+    newest = placed_order(customer=customer)
+
+    first = api.get(ORDERS, {"tab": "all", "limit": 2}, headers=staff_headers)
+    cursor = first.json()["next_cursor"]
+    following = api.get(ORDERS, {"tab": "all", "limit": 2, "cursor": cursor}, headers=staff_headers)
+
+    def rendered(orders: list[Order], next_cursor: str | None) -> str:
+        page = StaffOrderPageOut.model_validate(
+            {"items": [staff_order(number=order.number) for order in orders], "next_cursor": next_cursor}
+        )
+        return JSONRenderer().render(None, page.model_dump(), response_status=200)
+
+    assert first.status_code == following.status_code == 200
+    assert first["Content-Type"] == "application/json; charset=utf-8"
+    assert first.content.decode() == rendered([newest, guest], cursor)
+    assert following.content.decode() == rendered([mine], None)
+    assert first.json()["items"][1]["payments"][0]["refunds"][0]["status"] in ("pending", "succeeded")
+    assert [note["note"] for note in following.json()["items"][0]["notes"]] == ["Packed", "Fragile"]
 
 
 def test_the_staff_order_page_has_customer_notes_and_timeline(api, staff_headers, staff, order, customer):
