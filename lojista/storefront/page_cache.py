@@ -1,4 +1,4 @@
-"""The home page as every first-time visitor sees it, kept whole (decision 230).
+"""The home page as every first-time visitor sees it, kept whole (decision 212).
 
 A visitor who is not logged in, holds no cart and has no message waiting sees
 the same home page as every other such visitor in their language, except for

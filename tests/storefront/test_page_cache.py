@@ -1,5 +1,5 @@
 """The home page as a first-time visitor sees it is kept whole
-(lojista/storefront/page_cache.py, decision 230): it still shows a product
+(lojista/storefront/page_cache.py, decision 212): it still shows a product
 change, a sale and the shop's new name at once, speaks each visitor's
 language, gives each visitor a CSRF token of their own, and never shows one
 visitor's account, cart or messages to another."""
