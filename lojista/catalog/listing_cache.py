@@ -34,7 +34,7 @@ def listing_generation() -> int:
     cache raises when it does not answer (``shared_cache.cache_errors``).
     A copy of the listing kept elsewhere (the storefront keeps its home page
     in each process) is good while this number is the one it was made in."""
-    return LISTING._current()
+    return LISTING.current()
 
 
 def listing_changed() -> None:

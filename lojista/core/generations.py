@@ -38,7 +38,9 @@ class Generation:
         self.name = name
         self._counter = f"lojista:generation:{name}"
 
-    def _current(self) -> int:
+    def current(self) -> int:
+        """The generation now: one cache read (raises what the cache raises
+        when it does not answer)."""
         value = cache.get(self._counter)
         if value is None:
             cache.add(self._counter, secrets.randbelow(2**62), timeout=None)
@@ -54,7 +56,7 @@ class Generation:
             return build()
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
         try:
-            key = f"lojista:{self.name}:{self._current()}:{digest}"
+            key = f"lojista:{self.name}:{self.current()}:{digest}"
             value = cache.get(key)
         except cache_errors():
             logger.exception("%s read afresh: the cache does not answer", self.name)
