@@ -18,3 +18,15 @@ def redis_url(db: int) -> str:
             pytest.fail(f"Redis at {url} is unreachable under CI: {exc}")
         pytest.skip(f"needs Redis at {url}: {exc}")
     return url
+
+
+# Django's Redis cache pointed where nothing listens, failing fast: for
+# ``override_settings(CACHES=CACHE_DOWN)`` in tests of what happens while
+# the cache does not answer.
+CACHE_DOWN = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+    }
+}

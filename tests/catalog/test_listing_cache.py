@@ -25,6 +25,7 @@ from lojista.inventory.services import (
     stock_set,
 )
 from tests.catalog.factories import make_product, make_variant
+from tests.redis_helpers import CACHE_DOWN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shop_settings_cached")]
 
@@ -188,15 +189,7 @@ def test_a_reader_between_the_change_and_its_commit_cannot_keep_the_old_data(mug
     assert listed(api)["variants"][0]["available_quantity"] == 0
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
-        }
-    }
-)
+@override_settings(CACHES=CACHE_DOWN)
 def test_a_cache_that_does_not_answer_still_lists_the_products(mug, caplog):
     api = Client()
     with caplog.at_level(logging.ERROR, logger="lojista.cache"):

@@ -26,6 +26,7 @@ from lojista.core.scheduler import enqueue_due
 from lojista.orders.models import Order
 from lojista.orders.services import order_transition
 from tests.orders.factories import placed_order
+from tests.redis_helpers import CACHE_DOWN
 from tests.sample_extension.models import Effect
 from tests.sample_extension.tasks import note_minute
 
@@ -192,15 +193,7 @@ def test_a_flag_row_saved_any_way_is_seen_at_once():
     assert extension_installed(SLUG) is False
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
-        }
-    }
-)
+@override_settings(CACHES=CACHE_DOWN)
 def test_a_cache_that_does_not_answer_reads_the_flags_from_the_database(caplog):
     with caplog.at_level(logging.ERROR, logger="lojista.cache"):
         extension_install(slug=SLUG)

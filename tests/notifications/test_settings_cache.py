@@ -9,6 +9,7 @@ from django.test import override_settings
 from lojista.notifications.models import NotificationSettings, OutboxMessage
 from lojista.notifications.services.templates import notification_settings_update
 from tests.orders.factories import placed_order
+from tests.redis_helpers import CACHE_DOWN
 
 pytestmark = pytest.mark.django_db
 
@@ -42,15 +43,7 @@ def test_a_row_saved_or_deleted_any_way_is_seen_at_once():
     assert NotificationSettings.load().sender_name == ""
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
-        }
-    }
-)
+@override_settings(CACHES=CACHE_DOWN)
 def test_a_cache_that_does_not_answer_reads_the_row(caplog):
     with caplog.at_level(logging.ERROR, logger="lojista.cache"):
         notification_settings_update(order_notification_emails=["a@shop.example"])

@@ -22,6 +22,7 @@ from lojista.inventory.services import stock_commit
 from lojista.storefront import page_cache
 from lojista.storefront.cart_session import COOKIE
 from tests.catalog.factories import make_product, make_variant
+from tests.redis_helpers import CACHE_DOWN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shop_settings_cached")]
 
@@ -194,16 +195,7 @@ def test_a_copy_kept_in_the_process_lasts_the_listings_timeout_at_most(mug, monk
         assert "Quiet Mug" in visit().content.decode()
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
-        }
-    },
-    SESSION_ENGINE="django.contrib.sessions.backends.db",
-)
+@override_settings(CACHES=CACHE_DOWN, SESSION_ENGINE="django.contrib.sessions.backends.db")
 def test_a_cache_that_does_not_answer_still_shows_the_home_page(mug):
     for _ in range(2):
         response = visit()
