@@ -284,10 +284,17 @@ def _count_statements() -> None:
     client = DjangoClient(SERVER_NAME="localhost")
     skus = [f"BENCH-ITEM-{n}" for n in range(1000, 1031)]
     from lojista.catalog.models import Variant
+    from lojista.core.extensions import installed_slugs
+    from lojista.notifications.models import NotificationSettings
 
     ids = dict(Variant.objects.filter(sku__in=skus).values_list("sku", "pk"))
 
     def measure(step: str, lines: int, method: str, path: str, body: Any = None, **headers: str) -> Any:
+        # The steady state: the extension flags and the email settings are
+        # cached for a few seconds (decision 210), read again only after a
+        # change or once the copy expired.
+        installed_slugs()
+        NotificationSettings.load()
         with CaptureQueriesContext(connection) as queries:
             response = getattr(client, method)(path, body, content_type="application/json", headers=headers)
         if response.status_code >= 300:

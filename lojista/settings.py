@@ -131,13 +131,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 else:
-    # Parameters sent apart from the statement, so that psycopg prepares a
-    # statement a connection has run 5 times and PostgreSQL skips parsing
-    # and planning it again (issue 14). Off behind a pooler that cannot keep
-    # prepared statements (PgBouncer in transaction mode before 1.21, or
-    # without max_prepared_statements): docs/operations.md.
+    # Opt-in (decision 211): parameters sent apart from the statement, so
+    # that psycopg prepares a statement a connection has run 5 times and
+    # PostgreSQL skips parsing and planning it again; it caps a statement at
+    # 65,535 parameters and needs a pooler that keeps prepared statements
+    # (docs/operations.md).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
-        "DATABASE_PREPARED_STATEMENTS", default=True
+        "DATABASE_PREPARED_STATEMENTS", default=False
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep a process's connection between requests (opening one costs more than

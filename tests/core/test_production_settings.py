@@ -244,13 +244,13 @@ def test_the_site_url_is_what_production_sets():
     assert values == {"LOJISTA_SITE_URL": "https://shop.example"}
 
 
-def test_postgresql_statements_are_prepared_unless_turned_off():
+def test_postgresql_statements_are_prepared_only_when_asked():
     url = {"DATABASE_URL": "postgres://shop@db.example:5432/shop"}
 
-    prepared = settings_of(production_env(**url), "DATABASES")["DATABASES"]["default"]["OPTIONS"]
-    off = settings_of(production_env(**url, DATABASE_PREPARED_STATEMENTS="false"), "DATABASES")
+    default = settings_of(production_env(**url), "DATABASES")["DATABASES"]["default"]["OPTIONS"]
+    asked = settings_of(production_env(**url, DATABASE_PREPARED_STATEMENTS="true"), "DATABASES")
     sqlite = settings_of(production_env(DATABASE_URL="sqlite:////tmp/shop.sqlite3"), "DATABASES")
 
-    assert prepared["server_side_binding"] is True
-    assert off["DATABASES"]["default"]["OPTIONS"]["server_side_binding"] is False
+    assert default["server_side_binding"] is False
+    assert asked["DATABASES"]["default"]["OPTIONS"]["server_side_binding"] is True
     assert "server_side_binding" not in sqlite["DATABASES"]["default"]["OPTIONS"]
