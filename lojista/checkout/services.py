@@ -45,6 +45,7 @@ from lojista.checkout.signals import checkout_started
 from lojista.core.countries import is_country_code
 from lojista.core.errors import InvalidInput
 from lojista.core.i18n import language_codes
+from lojista.core.prefetch import remember_related
 from lojista.core.selectors import checkout_hold_minutes
 from lojista.customers.models import User
 from lojista.inventory.errors import InsufficientStock
@@ -238,12 +239,7 @@ def _remember_lines(checkout: Checkout, lines: list[CheckoutLine]) -> None:
     a bulk insert) are read back as before."""
     if any(line.pk is None for line in lines):
         return
-    related = checkout.lines.all()
-    related._result_cache = lines
-    related._prefetch_done = True  # type: ignore[attr-defined]
-    if not hasattr(checkout, "_prefetched_objects_cache"):
-        checkout._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-    checkout._prefetched_objects_cache["lines"] = related  # type: ignore[attr-defined]
+    remember_related(checkout, lines=lines)
 
 
 def _snapshot_lines(checkout: Checkout, view: CartView) -> list[CheckoutLine]:

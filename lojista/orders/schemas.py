@@ -12,7 +12,7 @@ from lojista.core.pagination import Page
 from lojista.core.schemas import InputSchema, Money, MultilineText
 from lojista.customers.models import User
 from lojista.orders.models import Order, OrderEvent, OrderLine, OrderStatus
-from lojista.orders.selectors import Audience, event_by, order_lines, order_payments, order_timeline
+from lojista.orders.selectors import Audience, event_by, order_payments, order_timeline
 from lojista.orders.statuses import CancelReason
 from lojista.payments.models import Payment, Refund
 
@@ -296,7 +296,7 @@ def staff_order_data(order: Order) -> dict[str, Any]:
                 "quantity": line.quantity,
                 "line_total": _money(line.line_total, currency),
             }
-            for line in order_lines(order)
+            for line in order.lines.all()
         ],
         "subtotal": _money(order.subtotal, currency),
         "shipping": _money(order.shipping_price, currency),

@@ -17,6 +17,7 @@ from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lojista.core.pagination import Page, keyset_page
+from lojista.core.prefetch import remember_related
 from lojista.customers.models import User
 from lojista.orders.errors import OrderNotFound
 from lojista.orders.models import Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
@@ -175,9 +176,8 @@ def staff_order_page(
 def _attach_details(orders: list[Order]) -> None:
     """Read the lines and the timelines (with each event's actor) of
     ``orders`` with one query each, as with_details would, and hand them
-    out in a plain loop, for order_lines and order_timeline: Django's
-    prefetch builds a queryset per order and relation, which was most of
-    the staff list's CPU."""
+    out in a plain loop: Django's prefetch builds a queryset per order and
+    relation, which was most of the staff list's CPU."""
     by_id = {order.pk: order for order in orders}
     lines: dict[int, list[OrderLine]] = defaultdict(list)
     for line in OrderLine.objects.filter(order_id__in=list(by_id)):
@@ -188,15 +188,7 @@ def _attach_details(orders: list[Order]) -> None:
         cache_order(event, by_id[event.order_id])  # event_by reads the order's customer
         events[event.order_id].append(event)
     for order in orders:
-        order._lines = lines.get(order.pk, [])  # type: ignore[attr-defined]
-        order._events = events.get(order.pk, [])  # type: ignore[attr-defined]
-
-
-def order_lines(order: Order) -> list[OrderLine]:
-    """``order``'s lines: those staff_order_page read, else (prefetched) from the order."""
-    if hasattr(order, "_lines"):
-        return order._lines  # type: ignore[no-any-return]
-    return list(order.lines.all())
+        remember_related(order, lines=lines.get(order.pk, []), events=events.get(order.pk, []))
 
 
 def staff_order_rows(
@@ -356,9 +348,9 @@ def order_timeline(*, order: Order, audience: Audience) -> list[OrderEvent]:
     """``order``'s events, oldest first, as ``audience`` may see them. Staff
     see everything, with who did it (``actor``); the customer sees
     CUSTOMER_EVENT_TYPES only, and their schemas show no actor or data. Reads
-    the events staff_order_page read, or the prefetched events of
-    orders_with_details when there are any."""
-    events = list(order._events if hasattr(order, "_events") else order.events.all())
+    the events read with the order (staff_order_page, orders_with_details)
+    when there are any."""
+    events = list(order.events.all())
     if audience == Audience.STAFF:
         return events
     return [event for event in events if event.type in CUSTOMER_EVENT_TYPES]

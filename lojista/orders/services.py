@@ -25,6 +25,7 @@ from lojista.checkout.errors import CheckoutCompleted, CheckoutOutdated
 from lojista.checkout.models import Checkout, CheckoutLine
 from lojista.core.errors import DomainError, InvalidInput
 from lojista.core.money import amount_text, format_money
+from lojista.core.prefetch import remember_related
 from lojista.core.queueing import enqueue_later
 from lojista.core.validation import check_http_url
 from lojista.customers.models import User
@@ -182,19 +183,6 @@ def _placed_before(checkout: Checkout) -> tuple[Order, bool]:
     raise CheckoutOutdated()
 
 
-def _remember(order: Order, **related: list) -> None:
-    """Keep what the placement wrote as ``order``'s related objects (lines,
-    events), as prefetch_related would, so that showing the new order reads
-    nothing back."""
-    if not hasattr(order, "_prefetched_objects_cache"):
-        order._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-    for name, objects in related.items():
-        queryset = getattr(order, name).all()
-        queryset._result_cache = objects
-        queryset._prefetch_done = True
-        order._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
-
-
 @transaction.atomic
 def order_place(*, checkout: Checkout, payment: Payment) -> tuple[Order, bool]:
     """Turn a checkout paid by ``payment`` into a Pending order; return it and
@@ -241,7 +229,8 @@ def order_place(*, checkout: Checkout, payment: Payment) -> tuple[Order, bool]:
     # Receivers queue the emails and add their "email queued" entries to the timeline.
     order_placed.send(sender=Order, order=order, events=events)
     OrderEvent.objects.bulk_create(events)
-    _remember(order, lines=order_lines, events=events)
+    # What the placement wrote: showing the new order reads nothing back.
+    remember_related(order, lines=order_lines, events=events)
     return order, True
 
 

@@ -155,10 +155,15 @@ def _bulk_fields(bulk_form: BulkChangeForm) -> str | None:
     return _blank_bulk_fields(get_language())
 
 
-# The filter form's fields while no filter but the tab is set, by language
-# and the query string's values (a handful of keys): see _filter_fields.
-_PLAIN_FILTER_FIELDS: dict[tuple[str | None, tuple[str | None, ...]], str] = {}
+# The filters besides the tab: any of them set, the form is rendered as usual.
 FILTERS = ("q", "created_from", "created_to", "payment_status")
+
+
+@lru_cache(maxsize=32)
+def _plain_filter_fields(language: str | None, values: tuple[tuple[str, str], ...]) -> str:
+    """The filter form's fields for ``values`` (the tab alone, at most), in a
+    language: a handful of variants in all, rendered once each."""
+    return render_to_string("core/form_fields.html", {"form": OrderFilterForm(dict(values))})
 
 
 def _filter_fields(form: OrderFilterForm, params: QueryDict) -> str | None:
@@ -170,10 +175,8 @@ def _filter_fields(form: OrderFilterForm, params: QueryDict) -> str | None:
     with DEBUG."""
     if settings.DEBUG or not form.is_valid() or any(params.get(name) for name in FILTERS):
         return None
-    key = (get_language(), tuple(params.get(name) for name in form.fields))
-    if key not in _PLAIN_FILTER_FIELDS:
-        _PLAIN_FILTER_FIELDS[key] = render_to_string("core/form_fields.html", {"form": form})
-    return _PLAIN_FILTER_FIELDS[key]
+    values = tuple((name, params[name]) for name in form.fields if params.get(name))
+    return _plain_filter_fields(get_language(), values)
 
 
 def _list_context(params: QueryDict, bulk_form: BulkChangeForm) -> tuple[dict[str, Any], int]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ninja.responses import NinjaJSONEncoder
 
+from lojista.core.prefetch import remember_related
 from lojista.orders.models import Order, OrderEvent
 from lojista.orders.schemas import StaffOrderOut
 from lojista.orders.selectors import staff_order
@@ -37,13 +38,8 @@ def placed_order_data(order: Order, events: Iterable[OrderEvent]) -> dict[str, A
     ``events``, which the placement writes only after its receivers ran.
     Reads its lines and payments (three queries)."""
     shown = copy.copy(order)  # the placement's own order object is left as it was
-    timeline = order.events.all()
-    timeline._result_cache = sorted(events, key=lambda event: event.created_at)
-    timeline._prefetch_done = True  # type: ignore[attr-defined]
-    shown._prefetched_objects_cache = {  # type: ignore[attr-defined]
-        **getattr(order, "_prefetched_objects_cache", {}),
-        "events": timeline,
-    }
+    timeline = sorted(events, key=lambda event: event.created_at)
+    remember_related(shown, events=timeline)
     return StaffOrderOut.from_orm(shown).model_dump()
 
 
