@@ -40,7 +40,11 @@ run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --if-empty
 	DEBUG=$${DEBUG:-true} ./scripts/run-demo
 
-test: test-sqlite test-postgres
+# The two passes run side by side (each uses its own Redis databases: see
+# tests/redis_helpers.py); each one's output is printed whole when it ends.
+test: install browser
+	@echo "Running the SQLite and PostgreSQL passes side by side; each prints its report when it ends."
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install browser
 	env -u DATABASE_URL $(BIN)/pytest

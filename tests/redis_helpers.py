@@ -4,12 +4,22 @@ import os
 
 import pytest
 import redis
+from django.db import connection
+
+# `make test` runs the SQLite and PostgreSQL passes side by side, and the
+# tests empty the Redis databases they use: each pass has its own. The
+# tests name databases 0-7; the PostgreSQL pass uses the same number + 8.
+PASS_OFFSET = 8
 
 
 def redis_url(db: int) -> str:
-    """The URL of database ``db`` of the Redis on this machine (127.0.0.1:6379).
-    Unreachable: the test is skipped, saying why, except under CI (the
-    variable CI set), where Redis runs and the test fails."""
+    """The URL of the Redis database this test pass uses for ``db`` (0-7) on
+    this machine (127.0.0.1:6379). Unreachable: the test is skipped, saying
+    why, except under CI (the variable CI set), where Redis runs and the test
+    fails."""
+    assert 0 <= db < PASS_OFFSET, "Redis has 16 databases: the tests use 0-7, each pass its own half"
+    if connection.vendor == "postgresql":
+        db += PASS_OFFSET
     url = f"redis://127.0.0.1:6379/{db}"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()

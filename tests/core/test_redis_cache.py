@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_redis_cache_url_selects_the_shops_backend():
-    url = redis_url(13)
+    url = redis_url(5)
     probe = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     env = {**os.environ, "ENV_FILE": os.devnull, "DEBUG": "true", "CACHE_URL": url}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -32,7 +32,7 @@ def test_a_redis_cache_url_selects_the_shops_backend():
 
 
 def test_it_stores_counts_and_forgets_through_one_client():
-    cache = RedisCache(redis_url(13), {})
+    cache = RedisCache(redis_url(5), {})
     cache.clear()
 
     cache.set("greeting", {"text": "olá"}, 30)
