@@ -82,7 +82,7 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn):
     the email, so that the answer does not tell who has an account; the link
     arrives only for an active account, in its language."""
     rate_limit(request, "password_reset", email=payload.email)
-    tasks.request_password_reset.enqueue(email=payload.email, language=request.LANGUAGE_CODE)
+    tasks.request_password_reset_later(email=payload.email, language=request.LANGUAGE_CODE)
     return Status(202, None)
 
 

@@ -29,7 +29,7 @@ from lojista.customers.services import (
     password_change,
     password_reset_confirm,
 )
-from lojista.customers.tasks import request_password_reset
+from lojista.customers.tasks import request_password_reset_later
 
 # Any response, streamed ones (a CSV export) included.
 View = Callable[..., HttpResponseBase]
@@ -92,7 +92,7 @@ def session_password_reset_request(request: HttpRequest, *, email: str) -> None:
     answer nor its time tells whether it does), under the API's rate limits
     (``password_reset``, per email and client address); raise RateLimited."""
     rate_limit(request, "password_reset", email=email)
-    request_password_reset.enqueue(email=email, language=request.LANGUAGE_CODE)
+    request_password_reset_later(email=email, language=request.LANGUAGE_CODE)
 
 
 def session_password_reset_confirm(request: HttpRequest, *, uid: str, token: str, new_password: str) -> User:

@@ -123,6 +123,26 @@ def test_the_answer_is_the_same_for_who_cannot_reset_and_nothing_is_sent(api, cu
     assert not OutboxMessage.objects.exists()
 
 
+def test_a_request_made_while_the_task_queue_is_down_is_kept_not_lost(api, customer, settings, caplog):
+    # TASKS_BACKEND=rq with its Redis down: nothing answers on port 1.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/4", "DEFAULT_TIMEOUT": 600}}
+
+    asked = post(api, RESET, {"email": customer.email})
+    nobody = post(api, RESET, {"email": "nobody@example.com"})
+
+    assert (asked.status_code, nobody.status_code) == (202, 202)
+    assert "the task queue does not answer" in caplog.text
+    # The email waits in the outbox for a worker (the outbox sweep enqueues
+    # it again once the queue answers): one, for the account only.
+    message = OutboxMessage.objects.get()
+    assert (message.kind, message.recipients, message.status) == (
+        "password_reset",
+        [customer.email],
+        OutboxMessage.Status.READY,
+    )
+
+
 @pytest.mark.parametrize("body", [{}, {"email": 1}, {"email": "x" * 255}])
 def test_asking_with_missing_or_mistyped_fields_is_422(api, body, reset_links):
     with reset_links.sending():
