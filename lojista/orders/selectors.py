@@ -230,6 +230,58 @@ def staff_order_rows(
     return _page(orders, cursor=cursor, limit=limit)
 
 
+# A search finding at most this many orders is run once for the back
+# office's page and tab counts (staff_order_rows_with_counts).
+SEARCHED_AT_ONCE = 500
+
+
+def staff_order_rows_with_counts(
+    *,
+    statuses: Collection[str] | None = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    payment_status: str | None = None,
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = 20,
+    cap: int,
+) -> tuple[OrderPage, dict[str, int]]:
+    """The back office's list: a page of staff_order_rows in ``statuses``
+    (its tab) and every tab's count (order_tab_counts with ``cap``), under
+    the same filters.
+
+    A search (``q``) is the costly part of both (trigram index reads), so
+    it runs once: the numbers and statuses of what it finds, counted per
+    tab in Python, and the page read by number among them (the unique
+    index). A search finding more than SEARCHED_AT_ONCE orders is then
+    read as before: the page, and the counts in one GROUP BY."""
+    if q:
+        searched = staff_orders(
+            created_from=created_from, created_to=created_to, payment_status=payment_status, q=q
+        )
+        found = list(searched.order_by().values_list("number", "status")[: SEARCHED_AT_ONCE + 1])
+        if len(found) <= SEARCHED_AT_ONCE:
+            counts = {
+                tab: sum(1 for _number, status in found if listed is None or status in listed)
+                for tab, listed in TABS.items()
+            }
+            numbers = [number for number, status in found if statuses is None or status in statuses]
+            return _page(staff_orders(numbers=numbers), cursor=cursor, limit=limit), counts
+    page = staff_order_rows(
+        statuses=statuses,
+        created_from=created_from,
+        created_to=created_to,
+        payment_status=payment_status,
+        q=q,
+        cursor=cursor,
+        limit=limit,
+    )
+    counts = order_tab_counts(
+        created_from=created_from, created_to=created_to, payment_status=payment_status, q=q, cap=cap
+    )
+    return page, counts
+
+
 # Orders streamed with their lines are read this many at a time: two
 # queries per chunk (the orders, their lines), whatever the total.
 EXPORT_CHUNK_SIZE = 2000

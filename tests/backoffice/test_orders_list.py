@@ -187,6 +187,17 @@ def test_the_four_tab_counts_are_one_statement(staff_client, shop, django_assert
     assert listed(response) == [shop[3].number]
 
 
+def test_a_search_is_read_once_for_the_page_and_the_counts(staff_client, shop, django_assert_max_num_queries):
+    # Session, user, the search, the page by number, the shop settings.
+    with django_assert_max_num_queries(5) as page:
+        response = staff_client.get(LIST, {"tab": "cancelled", "q": "buyer"})
+
+    searching = [query["sql"] for query in page.captured_queries if "LIKE" in query["sql"].upper()]
+    assert len(searching) == 1, searching
+    assert tab_counts(response) == {"pending": 2, "closed": 1, "cancelled": 2, "all": 5}
+    assert listed(response) == [shop[5].number, shop[4].number]
+
+
 def test_a_whole_email_finds_that_address_only(staff_client, shop):
     joana = placed_order(email="joana@example.com")
 
