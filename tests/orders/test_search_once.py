@@ -20,7 +20,8 @@ CAP = 10_000
 
 @pytest.fixture
 def shop(staff):
-    """Seven orders of three buyers in every status, and one of someone else."""
+    """Seven orders of three buyers in every status, and one of someone else:
+    five pending or processed, one delivered, two cancelled."""
     orders = [placed_order(email=f"buyer{i % 3}@example.com") for i in range(7)]
     orders.append(placed_order(email="someone@else.test"))
     order_transition(order=orders[1], to="processed", actor=staff)
@@ -83,3 +84,13 @@ def test_a_search_runs_once_for_the_page_and_the_counts(shop):
     # buyer1@ placed orders 1 (processed) and 4 (cancelled).
     assert [order.number for order in page.items] == [shop[1].number]
     assert counts == {"pending": 1, "closed": 0, "cancelled": 1, "all": 2}
+
+
+@pytest.mark.parametrize("cap", [1, 2, 3, 8, 100])
+def test_capped_counts_are_exact_up_to_the_cap_and_all_is_the_other_tabs_sum(shop, cap):
+    exact = order_tab_counts()
+    assert exact == {"pending": 5, "closed": 1, "cancelled": 2, "all": 8}
+
+    capped = order_tab_counts(cap=cap)
+
+    assert capped == {tab: min(count, cap + 1) for tab, count in exact.items()}
