@@ -13,6 +13,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connections
 from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -89,18 +92,31 @@ class _InSubquery(Func):
         )
 
 
+def _is_email(q: str) -> bool:
+    """Whether ``q`` is a whole email address (``ana@example.com``)."""
+    try:
+        validate_email(q)
+    except ValidationError:
+        return False
+    return True
+
+
 def matching(orders: QuerySet[Order], q: str) -> QuerySet[Order]:
     """Orders whose number is ``q`` (``#1001`` or ``1001``), or whose email,
-    customer's name or shipping name contains it (case-insensitive).
+    customer's name or shipping name contains it (case-insensitive). A
+    whole email address finds the orders placed with that address, not
+    the longer ones that contain it (``ana@example.com``, not
+    ``joana@example.com``).
 
     On PostgreSQL each condition is an index read (the number's unique
-    index, and trigram indexes on the email, the shipping name and the
-    customers' names: migration 0008), so a search costs the orders found,
-    not the orders kept; a ``q`` of fewer than three characters has no
-    trigram and reads them all."""
+    index, trigram indexes on the email, the shipping name and the
+    customers' names: migration 0008, and the upper-cased email's b-tree
+    for a whole address: 0009), so a search costs the orders found, not
+    the orders kept; a ``q`` of fewer than three characters has no trigram
+    and reads them all."""
     customers = User.objects.filter(name__icontains=q).values("pk")
     condition = (
-        Q(email__icontains=q)
+        (Q(email__iexact=q) if _is_email(q) else Q(email__icontains=q))
         | Q(shipping_address__name__icontains=q)
         | Q(_InSubquery(F("customer_id"), Subquery(customers)))
     )
@@ -214,6 +230,58 @@ def staff_order_rows(
     return _page(orders, cursor=cursor, limit=limit)
 
 
+# A search finding at most this many orders is run once for the back
+# office's page and tab counts (staff_order_rows_with_counts).
+SEARCHED_AT_ONCE = 500
+
+
+def staff_order_rows_with_counts(
+    *,
+    statuses: Collection[str] | None = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+    payment_status: str | None = None,
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = 20,
+    cap: int,
+) -> tuple[OrderPage, dict[str, int]]:
+    """The back office's list: a page of staff_order_rows in ``statuses``
+    (its tab) and every tab's count (order_tab_counts with ``cap``), under
+    the same filters.
+
+    A search (``q``) is the costly part of both (trigram index reads), so
+    it runs once: the numbers and statuses of what it finds, counted per
+    tab in Python, and the page read by number among them (the unique
+    index). A search finding more than SEARCHED_AT_ONCE orders is then
+    read as before: the page, and the counts in one GROUP BY."""
+    if q:
+        searched = staff_orders(
+            created_from=created_from, created_to=created_to, payment_status=payment_status, q=q
+        )
+        found = list(searched.order_by().values_list("number", "status")[: SEARCHED_AT_ONCE + 1])
+        if len(found) <= SEARCHED_AT_ONCE:
+            counts = {
+                tab: sum(1 for _number, status in found if listed is None or status in listed)
+                for tab, listed in TABS.items()
+            }
+            numbers = [number for number, status in found if statuses is None or status in statuses]
+            return _page(staff_orders(numbers=numbers), cursor=cursor, limit=limit), counts
+    page = staff_order_rows(
+        statuses=statuses,
+        created_from=created_from,
+        created_to=created_to,
+        payment_status=payment_status,
+        q=q,
+        cursor=cursor,
+        limit=limit,
+    )
+    counts = order_tab_counts(
+        created_from=created_from, created_to=created_to, payment_status=payment_status, q=q, cap=cap
+    )
+    return page, counts
+
+
 # Orders streamed with their lines are read this many at a time: two
 # queries per chunk (the orders, their lines), whatever the total.
 EXPORT_CHUNK_SIZE = 2000
@@ -289,6 +357,14 @@ def orders_with_lines(
         last_number = chunk[-1][1]
 
 
+# The tabs with statuses share every status out, each to one tab, so the
+# All tab's count is their sum (with a cap: more than the cap when one of
+# them is, or their sum is).
+_TABS_SHARE_STATUSES = sorted(
+    status for statuses in TABS.values() if statuses for status in statuses
+) == sorted(OrderStatus.values)
+
+
 def order_tab_counts(
     *,
     created_from: date | None = None,
@@ -300,19 +376,28 @@ def order_tab_counts(
     """How many orders each back-office tab (statuses.TABS) holds under the
     same filters as the list: one GROUP BY status, summed per tab.
 
-    With ``cap``, each tab is counted on its own and the count stops past
-    ``cap`` orders (``cap + 1`` then means "more than cap"): a few thousand
-    index entries per tab on a shop of a million orders, where the GROUP BY
-    reads every order on each page view. A search (``q``) reads every order
+    With ``cap``, each tab is counted on its own, all in one statement, and
+    each count stops past ``cap`` orders (``cap + 1`` then means "more than
+    cap"): a few thousand index entries per tab on a shop of a million
+    orders, where the GROUP BY reads every order on each page view; All is
+    the sum of the others. A search (``q``) reads every order
     anyway, so it is always counted in one pass, exactly."""
     orders = staff_orders(
         created_from=created_from, created_to=created_to, payment_status=payment_status, q=q
     )
     if cap is not None and not q:
-        return {
-            tab: _count_up_to(orders if statuses is None else orders.filter(status__in=sorted(statuses)), cap)
-            for tab, statuses in TABS.items()
-        }
+        counts = _counts_up_to(
+            {
+                tab: orders if statuses is None else orders.filter(status__in=sorted(statuses))
+                for tab, statuses in TABS.items()
+                if statuses is not None or not _TABS_SHARE_STATUSES
+            },
+            cap,
+        )
+        for tab, statuses in TABS.items():
+            if statuses is None and _TABS_SHARE_STATUSES:
+                counts[tab] = min(sum(counts.values()), cap + 1)
+        return counts
     by_status = dict(orders.order_by().values_list("status").annotate(count=Count("pk")))
     return {
         tab: sum(count for status, count in by_status.items() if statuses is None or status in statuses)
@@ -320,10 +405,22 @@ def order_tab_counts(
     }
 
 
-def _count_up_to(orders: QuerySet[Order], cap: int) -> int:
-    """COUNT over at most ``cap + 1`` rows (a LIMIT in a subquery), in no
-    particular order, so the database picks the cheapest index."""
-    return orders.order_by().values("pk")[: cap + 1].count()
+def _counts_up_to(querysets: dict[str, QuerySet[Order]], cap: int) -> dict[str, int]:
+    """COUNT over at most ``cap + 1`` rows of each of ``querysets`` (a LIMIT
+    in a subquery, in no particular order, so the database picks the
+    cheapest index), all in one statement: ``SELECT (SELECT COUNT(*) FROM
+    (… LIMIT cap + 1)), (…), …``, one round trip where each count was its
+    own."""
+    selects: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets.values():
+        sql, sql_params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 - Django's SQL, values as params
+        params.extend(sql_params)
+    with connections[Order.objects.db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
 
 
 class Audience(StrEnum):

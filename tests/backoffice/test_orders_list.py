@@ -167,14 +167,46 @@ def test_keyset_pages_walk_every_order_once(staff_client, staff):
 def test_the_query_count_does_not_grow_with_the_orders(staff_client, django_assert_max_num_queries):
     for _ in range(3):
         placed_order()
-    # Session, user, the page of orders with their customers, a count per tab, the shop settings.
-    with django_assert_max_num_queries(8) as few:
+    # Session, user, the page of orders with their customers, the four tab counts, the shop settings.
+    with django_assert_max_num_queries(5) as few:
         assert len(listed(staff_client.get(LIST))) == 3
 
     for _ in range(27):
         placed_order()
     with django_assert_max_num_queries(len(few)):
         assert len(listed(staff_client.get(LIST))) == 25
+
+
+def test_the_four_tab_counts_are_one_statement(staff_client, shop, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5) as page:
+        response = staff_client.get(LIST, {"tab": "closed"})
+
+    counting = [query["sql"] for query in page.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert len(counting) == 1, counting
+    assert tab_counts(response) == {"pending": 3, "closed": 1, "cancelled": 2, "all": 6}
+    assert listed(response) == [shop[3].number]
+
+
+def test_a_search_is_read_once_for_the_page_and_the_counts(staff_client, shop, django_assert_max_num_queries):
+    # Session, user, the search, the page by number, the shop settings.
+    with django_assert_max_num_queries(5) as page:
+        response = staff_client.get(LIST, {"tab": "cancelled", "q": "buyer"})
+
+    searching = [query["sql"] for query in page.captured_queries if "LIKE" in query["sql"].upper()]
+    assert len(searching) == 1, searching
+    assert tab_counts(response) == {"pending": 2, "closed": 1, "cancelled": 2, "all": 5}
+    assert listed(response) == [shop[5].number, shop[4].number]
+
+
+def test_a_whole_email_finds_that_address_only(staff_client, shop):
+    joana = placed_order(email="joana@example.com")
+
+    whole = staff_client.get(LIST, {"tab": "all", "q": "ANA@example.com"})
+    part = staff_client.get(LIST, {"tab": "all", "q": "ana@example"})
+
+    assert listed(whole) == [shop[0].number]
+    assert tab_counts(whole) == {"pending": 1, "closed": 0, "cancelled": 0, "all": 1}
+    assert listed(part) == [joana.number, shop[0].number]
 
 
 def test_the_page_escapes_what_customers_typed(staff_client):

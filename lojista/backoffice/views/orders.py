@@ -190,17 +190,17 @@ def _list_context(params: QueryDict, bulk_form: BulkChangeForm) -> tuple[dict[st
     if form.is_valid():
         filters = form.filters()
         try:
-            page = selectors.staff_order_rows(
+            page, counts = selectors.staff_order_rows_with_counts(
                 statuses=TABS[form.chosen_tab],
                 **filters,
                 cursor=params.get("cursor") or None,
                 limit=PAGE_SIZE,
+                cap=TAB_COUNT_CAP,
             )
         except InvalidInput:
             form.add_error(None, _("This page link is not valid. Start again from the first page."))
         else:
             orders, next_cursor = page.items, page.next_cursor
-            counts = selectors.order_tab_counts(**filters, cap=TAB_COUNT_CAP)
     tab = form.chosen_tab if not form.has_error("tab") else OrderTab.PENDING
     context = {
         "form": form,

@@ -1,0 +1,62 @@
+"""The Closed tab's partial index (migration 0010, PostgreSQL): the
+delivered orders by number, so the tab's pages are read from it rather than
+from the number's index past every newer order not yet delivered."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from lojista.orders.models import Order
+from lojista.orders.selectors import staff_order_rows, staff_orders
+from lojista.orders.statuses import TABS
+from tests.orders.factories import placed_order
+from tests.orders.test_search import plan
+
+pytestmark = pytest.mark.django_db
+
+INDEX = "order_closed_tab_number_idx"
+
+
+def indexes() -> set[str]:
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = %s", [INDEX])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_closed_tab_lists_the_delivered_orders_newest_first():
+    orders = [placed_order() for _ in range(5)]
+    Order.objects.filter(pk__in=[order.pk for order in orders[:3]]).update(status="delivered")
+
+    page = staff_order_rows(statuses=TABS["closed"], limit=2)
+    rest = staff_order_rows(statuses=TABS["closed"], cursor=page.next_cursor, limit=2)
+
+    assert [order.number for order in page.items + rest.items] == [order.number for order in orders[2::-1]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
+def test_on_postgresql_the_closed_tab_is_read_from_its_index():
+    placed_order()
+    first = staff_orders(statuses=TABS["closed"])[:26]
+    deeper = staff_orders(statuses=TABS["closed"]).filter(number__lt=1_000_000)[:26]
+
+    # A first page and one further in (a cursor is a number).
+    for queryset in (first, deeper):
+        assert INDEX in plan(queryset), plan(queryset)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_applies_and_reverts_on_either_database():
+    built = {INDEX} if connection.vendor == "postgresql" else set()
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([("orders", "0009_order_email_upper_index")])
+        assert indexes() == set()
+        executor = MigrationExecutor(connection)
+        executor.migrate([("orders", "0010_order_closed_tab_index")])
+        assert indexes() == built
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert indexes() == built
