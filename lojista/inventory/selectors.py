@@ -1,7 +1,6 @@
 """Reads of stock availability."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
@@ -16,10 +15,9 @@ from lojista.inventory.errors import VariantNotFound
 from lojista.inventory.models import Reservation, StockMovement
 
 
-def active_reserved_subquery(exclude_key: str | None = None, *, outer: str = "pk") -> Subquery:
-    """Units held by unexpired reservations of the outer variant (0 when none);
-    ``outer`` names the outer query's variant id (``variant_id`` from a line)."""
-    reservations = Reservation.objects.filter(variant=OuterRef(outer), expires_at__gt=timezone.now())
+def active_reserved_subquery(exclude_key: str | None = None) -> Subquery:
+    """Units held by unexpired reservations of the outer variant (0 when none)."""
+    reservations = Reservation.objects.filter(variant=OuterRef("pk"), expires_at__gt=timezone.now())
     if exclude_key is not None:
         reservations = reservations.exclude(key=exclude_key)
     total = reservations.order_by().values("variant").annotate(total=Sum("quantity")).values("total")
@@ -46,27 +44,11 @@ def with_availability(variants: QuerySet[Variant], exclude_key: str | None = Non
     """Annotate ``available_quantity``: on hand minus active holds, never below
     zero; ``None`` for variants whose stock is not tracked. One query.
     ``exclude_key``'s own holds are not taken off."""
-    return variants.annotate(**availability_annotations(exclude_key=exclude_key))
-
-
-def availability_annotations(*, exclude_key: str | None = None, through: str = "") -> dict[str, Any]:
-    """``with_availability``'s annotations, for a query of variants or, with
-    ``through="variant"``, of rows pointing at one (a cart's lines read with
-    their variants in one query; copy ``available_quantity_raw`` onto the
-    variant with ``annotate_variant``)."""
-    prefix = f"{through}__" if through else ""
-    outer = f"{through}_id" if through else "pk"
-    return {
-        "on_hand": Coalesce(F(f"{prefix}stock__quantity"), Value(0)),
-        "reserved": Coalesce(active_reserved_subquery(exclude_key, outer=outer), Value(0)),
-        "available_quantity_raw": Greatest(F("on_hand") - F("reserved"), Value(0)),
-    }
-
-
-def annotate_variant(variant: Variant, available_quantity_raw: int) -> None:
-    """Give ``variant`` the availability its row was read with (see
-    ``availability_annotations``), as ``with_availability`` would have."""
-    variant.available_quantity_raw = available_quantity_raw  # type: ignore[attr-defined]
+    return variants.annotate(
+        on_hand=Coalesce(F("stock__quantity"), Value(0)),
+        reserved=Coalesce(active_reserved_subquery(exclude_key), Value(0)),
+        available_quantity_raw=Greatest(F("on_hand") - F("reserved"), Value(0)),
+    )
 
 
 def available_quantity(variant: Variant) -> int | None:
