@@ -1,8 +1,10 @@
 """Reads of stock availability."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -28,16 +30,24 @@ def active_reserved_by_variant(
     *, variant_ids: Iterable[int], exclude_key: str | None = None
 ) -> dict[int, int]:
     """Units held by unexpired reservations, per variant (absent when none), in
-    one aggregate query; ``exclude_key``'s own holds are left out."""
-    reservations = Reservation.objects.filter(variant_id__in=variant_ids, expires_at__gt=timezone.now())
-    if exclude_key is not None:
-        reservations = reservations.exclude(key=exclude_key)
-    return dict(
-        reservations.order_by()
-        .values("variant_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("variant_id", "total")
+    one aggregate query; ``exclude_key``'s own holds are left out. Written by
+    hand (decision 221): every stock hold and sale runs it under the stock
+    rows' locks, and the ORM's building of it was most of its CPU."""
+    ids = list(variant_ids)
+    if not ids:
+        return {}
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT variant_id, SUM(quantity) FROM {quote(Reservation._meta.db_table)}"  # noqa: S608
+        f" WHERE variant_id IN ({', '.join(['%s'] * len(ids))}) AND expires_at > %s"
     )
+    params: list[Any] = [*ids, connection.ops.adapt_datetimefield_value(timezone.now())]
+    if exclude_key is not None:
+        sql += f" AND {quote('key')} <> %s"
+        params.append(exclude_key)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY variant_id", params)
+        return dict(cursor.fetchall())
 
 
 def with_availability(variants: QuerySet[Variant], exclude_key: str | None = None) -> QuerySet[Variant]:
