@@ -7,16 +7,20 @@ wish, ``quantity`` what can be bought now.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lojista.carts.errors import CartNotFound
 from lojista.carts.models import Cart, CartLine, is_cart_token_shaped
+from lojista.catalog.models import Product, Variant
 from lojista.core.money import format_money
 from lojista.customers.models import User
-from lojista.inventory.selectors import annotate_variant, availability_annotations, available_quantity
+from lojista.inventory.models import Reservation, Stock
 
 OUT_OF_STOCK = "out_of_stock"
 INSUFFICIENT_STOCK = "insufficient_stock"
@@ -93,39 +97,100 @@ def cart_for_viewer(*, token: str, viewer: User | None) -> Cart:
     return cart
 
 
-def _lines_with_live_variants(cart: Cart) -> list[CartLine]:
-    """The cart's lines with their variant, product and availability: one
-    query however many lines (issue 14: it was two, the lines then their
-    variants). Built per call: availability depends on "now". The holds of
-    the cart's own checkout (keyed by the cart) are not taken off: they are
-    this cart's units, not someone else's."""
-    lines = list(
-        CartLine.objects.filter(cart=cart)
-        .select_related("variant__product")
-        .annotate(**availability_annotations(exclude_key=f"cart:{cart.pk}", through="variant"))
-        .order_by("created_at", "id")
-    )
-    for line in lines:
-        if line.variant is not None:
-            annotate_variant(line.variant, line.available_quantity_raw)  # type: ignore[attr-defined]
-    return lines
+class LiveLine(NamedTuple):
+    """A cart line as its variant is now, in plain values (``live_lines``).
+    The names, SKU and price are the variant's, or the line's snapshot once
+    the variant was deleted (``variant_id`` None)."""
+
+    id: int
+    variant_id: int | None
+    product_name: str
+    variant_name: str
+    sku: str
+    price: Decimal
+    price_seen: Decimal
+    requested_quantity: int
+    published: bool  # the variant and its product (False once deleted)
+    track_stock: bool
+    max_per_order: int | None
+    available: int  # on hand less others' unexpired holds, never below 0
 
 
-def _unavailable_view(line: CartLine) -> LineView:
-    variant = line.variant
-    return LineView(
-        id=line.pk,
-        variant_id=line.variant_id,
-        product_name=variant.product.name if variant else line.product_name,
-        variant_name=variant.name if variant else line.variant_name,
-        sku=variant.sku if variant else line.sku,
-        unit_price=variant.price if variant else line.price_seen,
-        requested_quantity=line.requested_quantity,
-        quantity=0,
-        available=False,
-        problem=UNAVAILABLE,
-        message=_("This item is no longer available"),
+# Written by hand (decision 219). The columns are the models' own names
+# (none sets db_column); the tables come from the models (``_live_lines_sql``).
+LIVE_LINES_SQL = """
+SELECT l.id, l.variant_id,
+       COALESCE(p.name, l.product_name), COALESCE(v.name, l.variant_name), COALESCE(v.sku, l.sku),
+       COALESCE(v.price, l.price_seen), l.price_seen, l.requested_quantity,
+       v.is_published, p.is_published, v.track_stock, v.max_per_order,
+       COALESCE(s.quantity, 0) - COALESCE((
+           SELECT SUM(h.quantity) FROM {hold} h
+           WHERE h.variant_id = l.variant_id AND h.expires_at > %s AND h.{key} <> %s
+       ), 0)
+FROM {line} l
+LEFT JOIN {variant} v ON v.id = l.variant_id
+LEFT JOIN {product} p ON p.id = v.product_id
+LEFT JOIN {stock} s ON s.variant_id = l.variant_id
+WHERE l.cart_id = %s
+ORDER BY l.created_at, l.id
+"""
+
+CENTS = Decimal("0.01")  # the places of Variant.price and CartLine.price_seen
+
+
+def _live_lines_sql() -> str:
+    quote = connection.ops.quote_name
+    tables = {"line": CartLine, "variant": Variant, "product": Product, "stock": Stock, "hold": Reservation}
+    return LIVE_LINES_SQL.format(
+        key=quote("key"), **{name: quote(model._meta.db_table) for name, model in tables.items()}
     )
+
+
+def _money(value: Decimal | float) -> Decimal:
+    """A price column as the ORM gives it: SQLite answers an int or a float."""
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENTS)
+
+
+def live_lines(cart: Cart) -> list[LiveLine]:
+    """The cart's lines as their variants are now, in the order they were
+    added: one statement however many lines. Read per call: availability
+    depends on "now". The holds of the cart's own checkout (keyed by the
+    cart) are not taken off: they are this cart's units, not someone else's."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_live_lines_sql(), [now, f"cart:{cart.pk}", cart.pk])
+        rows = cursor.fetchall()
+    return [
+        LiveLine(
+            id=line_id,
+            variant_id=variant_id,
+            product_name=product_name,
+            variant_name=variant_name,
+            sku=sku,
+            price=_money(price),
+            price_seen=_money(price_seen),
+            requested_quantity=requested_quantity,
+            published=bool(variant_published and product_published),
+            track_stock=bool(track_stock),
+            max_per_order=max_per_order,
+            available=max(on_hand_less_held, 0),
+        )
+        for (
+            line_id,
+            variant_id,
+            product_name,
+            variant_name,
+            sku,
+            price,
+            price_seen,
+            requested_quantity,
+            variant_published,
+            product_published,
+            track_stock,
+            max_per_order,
+            on_hand_less_held,
+        ) in rows
+    ]
 
 
 def _stock_problem(requested: int, available: int | None) -> tuple[int, str | None, str | None]:
@@ -153,30 +218,34 @@ def _quantity_problem(
     return _stock_problem(requested, available)
 
 
-def line_view(line: CartLine) -> LineView:
-    """One line checked against its variant's live state (the variant must be
-    prefetched with availability, as ``_lines_with_live_variants`` does)."""
-    variant = line.variant
-    if variant is None or not (variant.is_published and variant.product.is_published):
-        return _unavailable_view(line)
-    quantity, problem, message = _quantity_problem(
-        line.requested_quantity, limit=variant.order_limit, available=available_quantity(variant)
-    )
-    # A stock problem speaks first; the price change waits to be shown until
-    # the item can be bought, as price_seen only moves once it was shown.
-    if problem is None and variant.price != line.price_seen:
-        problem = PRICE_CHANGED
-        message = _("The price changed from %(old)s to %(new)s") % {
-            "old": format_money(line.price_seen),
-            "new": format_money(variant.price),
-        }
+def line_view(line: LiveLine) -> LineView:
+    """One line checked against its variant's live state."""
+    quantity: int
+    problem: str | None
+    message: str | None
+    if not line.published:
+        quantity, problem, message = 0, UNAVAILABLE, _("This item is no longer available")
+    else:
+        # Variant.order_limit, from the row's column:
+        limit = line.max_per_order if line.max_per_order is not None else settings.LOJISTA_MAX_PER_ORDER
+        quantity, problem, message = _quantity_problem(
+            line.requested_quantity, limit=limit, available=line.available if line.track_stock else None
+        )
+        # A stock problem speaks first; the price change waits to be shown
+        # until the item can be bought, as price_seen only moves once it was shown.
+        if problem is None and line.price != line.price_seen:
+            problem = PRICE_CHANGED
+            message = _("The price changed from %(old)s to %(new)s") % {
+                "old": format_money(line.price_seen),
+                "new": format_money(line.price),
+            }
     return LineView(
-        id=line.pk,
-        variant_id=variant.pk,
-        product_name=variant.product.name,
-        variant_name=variant.name,
-        sku=variant.sku,
-        unit_price=variant.price,
+        id=line.id,
+        variant_id=line.variant_id,
+        product_name=line.product_name,
+        variant_name=line.variant_name,
+        sku=line.sku,
+        unit_price=line.price,
         requested_quantity=line.requested_quantity,
         quantity=quantity,
         available=quantity > 0,
@@ -191,7 +260,7 @@ def cart_view(*, cart: Cart) -> CartView:
         token=cart.token,
         status=cart.status,
         currency=settings.LOJISTA_CURRENCY,
-        lines=[line_view(line) for line in _lines_with_live_variants(cart)],
+        lines=[line_view(line) for line in live_lines(cart)],
     )
 
 

@@ -11,6 +11,7 @@ from lojista.carts.models import Cart
 from lojista.carts.selectors import cart_view
 from lojista.checkout.errors import CheckoutNotFound
 from lojista.checkout.models import Checkout, CheckoutLine, ShippingMethod, ShippingZone
+from lojista.core.prefetch import remember_related
 from lojista.customers.models import User
 
 FREE = Decimal("0.00")
@@ -102,7 +103,6 @@ def checkout_for_viewer(*, checkout_id: str | UUID, viewer: User | None) -> Chec
     ids all answer the same 404."""
     checkout = (
         Checkout.objects.select_related("shipping_method", "cart")
-        .prefetch_related(Prefetch("lines", queryset=CheckoutLine.objects.order_by("pk")))
         .filter(pk=_checkout_pk(checkout_id))
         .first()
     )
@@ -110,6 +110,8 @@ def checkout_for_viewer(*, checkout_id: str | UUID, viewer: User | None) -> Chec
         checkout.customer_id is not None and (viewer is None or viewer.pk != checkout.customer_id)
     ):
         raise CheckoutNotFound()
+    # Read as prefetch_related would, without its machinery (issue 14).
+    remember_related(checkout, lines=CheckoutLine.objects.filter(checkout_id=checkout.pk).order_by("pk"))
     return checkout
 
 
