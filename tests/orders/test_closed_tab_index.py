@@ -4,13 +4,12 @@ from the number's index past every newer order not yet delivered."""
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from lojista.orders.models import Order
 from lojista.orders.selectors import staff_order_rows, staff_orders
 from lojista.orders.statuses import TABS
 from tests.orders.factories import placed_order
-from tests.orders.test_search import plan
+from tests.orders.test_search import assert_migration_builds, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -49,14 +48,9 @@ def test_on_postgresql_the_closed_tab_is_read_from_its_index():
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_applies_and_reverts_on_either_database():
     built = {INDEX} if connection.vendor == "postgresql" else set()
-    executor = MigrationExecutor(connection)
-    try:
-        executor.migrate([("orders", "0009_order_email_upper_index")])
-        assert indexes() == set()
-        executor = MigrationExecutor(connection)
-        executor.migrate([("orders", "0010_order_closed_tab_index")])
-        assert indexes() == built
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-    assert indexes() == built
+    assert_migration_builds(
+        before="0009_order_email_upper_index",
+        after="0010_order_closed_tab_index",
+        built=built,
+        indexes=indexes,
+    )

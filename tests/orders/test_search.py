@@ -2,6 +2,8 @@
 its conditions became index reads (trigram indexes, migration 0008), and on
 PostgreSQL it can read each condition from its index instead of every order."""
 
+from collections.abc import Callable
+
 import pytest
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -147,12 +149,25 @@ def test_the_migration_applies_and_reverts_on_either_database():
     """Outside a transaction, as ``migrate`` runs it (CREATE INDEX
     CONCURRENTLY refuses to run in one): built on PostgreSQL, nothing on SQLite."""
     built = TRIGRAM_INDEXES if connection.vendor == "postgresql" else set()
+    assert_migration_builds(
+        before="0007_alter_orderevent_type",
+        after="0008_order_search_trigram_indexes",
+        built=built,
+        indexes=indexes,
+    )
+
+
+def assert_migration_builds(
+    *, before: str, after: str, built: set[str], indexes: Callable[[], set[str]]
+) -> None:
+    """Migrating orders back to ``before`` leaves none of ``indexes()``, to
+    ``after`` builds ``built``, and so does migrating to the latest again."""
     executor = MigrationExecutor(connection)
     try:
-        executor.migrate([("orders", "0007_alter_orderevent_type")])
+        executor.migrate([("orders", before)])
         assert indexes() == set()
         executor = MigrationExecutor(connection)
-        executor.migrate([("orders", "0008_order_search_trigram_indexes")])
+        executor.migrate([("orders", after)])
         assert indexes() == built
     finally:
         executor = MigrationExecutor(connection)

@@ -6,11 +6,10 @@ that contain it; on PostgreSQL read from the upper-cased email's b-tree
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from lojista.orders.selectors import order_tab_counts, staff_orders
 from tests.orders.factories import placed_order
-from tests.orders.test_search import plan
+from tests.orders.test_search import assert_migration_builds, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +69,9 @@ def test_on_postgresql_a_whole_address_is_read_from_the_email_index(orders):
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_applies_and_reverts_on_either_database():
     built = {INDEX} if connection.vendor == "postgresql" else set()
-    executor = MigrationExecutor(connection)
-    try:
-        executor.migrate([("orders", "0008_order_search_trigram_indexes")])
-        assert indexes() == set()
-        executor = MigrationExecutor(connection)
-        executor.migrate([("orders", "0009_order_email_upper_index")])
-        assert indexes() == built
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-    assert indexes() == built
+    assert_migration_builds(
+        before="0008_order_search_trigram_indexes",
+        after="0009_order_email_upper_index",
+        built=built,
+        indexes=indexes,
+    )
