@@ -4,10 +4,11 @@ Some reads are the same for every visitor and are asked for far more often
 than what they show changes: the public catalog listing is read on every
 visit to the shop's home and by every app opening its product list, and
 changes when the merchant edits a product or a unit is sold or held. A
-``Generation`` keeps such reads in Django's cache (``CACHE_URL``) under keys
-that carry a number, the generation; ``bump()`` moves the number on, after
+``Generation`` keeps such reads in Django's cache (``CACHE_URL``), each copy
+labelled with a number, the generation; ``bump()`` moves the number on, after
 the change's transaction commits, and every copy made before it is ignored
-from then on (and expires on its own). Nothing is deleted key by key.
+from then on (and replaced, or expires on its own). Nothing is deleted key
+by key. A read is one round trip to the cache: the number and the copy.
 
 - With a shared cache (Redis) a bump is seen by every process at once. With
   the per-process default (local memory) it is seen by the process that made
@@ -54,19 +55,24 @@ class Generation:
         turns caching off. ``build`` must not return None."""
         if timeout <= 0:
             return build()
-        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+        key = f"lojista:{self.name}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}"
         try:
-            key = f"lojista:{self.name}:{self.current()}:{digest}"
-            value = cache.get(key)
+            # One round trip: the generation and the copy, which is labelled
+            # with the generation it was made in.
+            found = cache.get_many([self._counter, key])
+            generation = found.get(self._counter)
+            generation = int(generation) if generation is not None else self.current()
         except cache_errors():
             logger.exception("%s read afresh: the cache does not answer", self.name)
             return build()
-        if value is None:
-            value = build()
-            try:
-                cache.set(key, value, timeout)
-            except cache_errors():
-                logger.exception("%s not cached: the cache does not answer", self.name)
+        kept = found.get(key)
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == generation:
+            return kept[1]
+        value = build()
+        try:
+            cache.set(key, (generation, value), timeout)
+        except cache_errors():
+            logger.exception("%s not cached: the cache does not answer", self.name)
         return value
 
     def bump(self) -> None:
