@@ -236,3 +236,28 @@ def test_a_worker_whose_email_was_taken_over_records_nothing(shop, smtp, django_
     row = OutboxMessage.objects.get(pk=message.pk)
     assert (row.status, row.claim, row.sent_at) == (Status.SENDING, "another-worker", None)
     assert not order.events.filter(type=OrderEvent.Type.EMAIL_SENT).exists()
+
+
+def test_one_batch_writes_each_email_s_fixed_texts_in_its_own_language(
+    shop, smtp, django_capture_on_commit_callbacks
+):
+    # The shipped templates' {% trans "…" %} are translated once per language
+    # and kept: a batch alternating languages must not carry one into the other.
+    languages = ["en", "pt-br", "en", "pt-br"]
+    with django_capture_on_commit_callbacks(execute=False):
+        for i, language in enumerate(languages):
+            place_order(email=f"buyer{i}@example.com", language=language)
+    first = OutboxMessage.objects.order_by("pk").first()
+
+    outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH)
+
+    for i, language in enumerate(languages):
+        [email] = smtp.to(f"buyer{i}@example.com")
+        label, other = (
+            ("Shipping address", "Endereço de entrega")
+            if language == "en"
+            else ("Endereço de entrega", "Shipping address")
+        )
+        for content_type in ("text/plain", "text/html"):
+            body = email.part(content_type)
+            assert label in body and other not in body
