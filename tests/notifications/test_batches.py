@@ -3,6 +3,8 @@ numbers its connections): a delivery task sends its email and the other due
 ones on one connection, and one email refused or a connection dropped fails
 or retries that email alone, the batch going on over a new connection."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.db.models import F
@@ -13,7 +15,7 @@ from lojista.notifications.models import OutboxMessage
 from lojista.notifications.order_kinds import ORDER_CONTACT, order_ref
 from lojista.notifications.services import outbox
 from lojista.orders.models import OrderEvent
-from tests.notifications.factories import make_order, place_order
+from tests.notifications.factories import ADDRESS, make_order, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +263,25 @@ def test_one_batch_writes_each_email_s_fixed_texts_in_its_own_language(
         for content_type in ("text/plain", "text/html"):
             body = email.part(content_type)
             assert label in body and other not in body
+
+
+def test_each_email_of_a_batch_has_a_boundary_of_its_own_that_no_part_holds(
+    shop, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        for i in range(3):
+            # A line that looks like the start of a boundary, in each body.
+            place_order(email=f"buyer{i}@example.com", shipping_address={**ADDRESS, "name": f"--=_{i}"})
+    first = OutboxMessage.objects.order_by("pk").first()
+
+    outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH)
+
+    boundaries = {item.message.get_boundary() for item in smtp.received}
+    assert len(smtp.received) == 6 and len(boundaries) == 6
+    for item in smtp.received:
+        boundary = item.message.get_boundary()
+        # 128 random bits, drawn as the email is sent.
+        assert re.fullmatch("=_[0-9a-f]{32}", boundary)
+        assert [part.get_content_type() for part in item.message.iter_parts()] == ["text/plain", "text/html"]
+        for content_type in ("text/plain", "text/html"):
+            assert boundary not in item.part(content_type)
