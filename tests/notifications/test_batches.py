@@ -285,3 +285,44 @@ def test_each_email_of_a_batch_has_a_boundary_of_its_own_that_no_part_holds(
         assert [part.get_content_type() for part in item.message.iter_parts()] == ["text/plain", "text/html"]
         for content_type in ("text/plain", "text/html"):
             assert boundary not in item.part(content_type)
+
+
+def test_a_task_whose_emails_another_batch_took_costs_one_statement(
+    shop, smtp, django_capture_on_commit_callbacks
+):
+    """Most tasks of a backlog find their emails sent by an earlier task's batch."""
+    with django_capture_on_commit_callbacks(execute=False):
+        place_order(email="ana@example.com")
+        place_order(email="bia@example.com")
+    first, _confirmation, new_order, confirmation = OutboxMessage.objects.order_by("pk")
+    outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH)
+
+    with CaptureQueriesContext(connection) as queries:
+        outcome = outbox.outbox_deliver(
+            message_id=new_order.pk, also=[confirmation.pk], batch=outbox.DELIVERY_BATCH
+        )
+
+    assert outcome == "skipped"
+    assert len(queries) == 1
+    assert len(smtp.received) == 4
+
+
+def test_a_batch_is_claimed_with_its_named_emails_first_in_two_statements_on_postgresql(
+    shop, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        older = queue_contacts(["ana@example.com", "bia@example.com", "caio@example.com"])
+        place_order(email="dani@example.com")
+    new_order, confirmation = OutboxMessage.objects.filter(order__email="dani@example.com").order_by("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        claimed = outbox._claim([confirmation.pk, new_order.pk], 4)
+
+    assert [message.pk for message in claimed] == sorted(
+        [new_order.pk, confirmation.pk, older[0].pk, older[1].pk]
+    )
+    assert {(message.status, message.attempts) for message in claimed} == {(Status.SENDING, 1)}
+    assert len({message.claim for message in claimed}) == 1
+    assert OutboxMessage.objects.get(pk=older[2].pk).status == Status.READY
+    if connection.vendor == "postgresql":
+        assert len(queries) == 2

@@ -172,11 +172,13 @@ def _claim(message_ids: Sequence[int], batch: int) -> list[OutboxMessage]:
     skipped, not waited for). The rows are marked with a claim of their own.
     Rows already taken (by another task's batch, most often) cost one read."""
     now = timezone.now()
+    claim = uuid.uuid4().hex
+    if connections[OutboxMessage.objects.db].vendor == "postgresql":
+        return _claim_in_one_statement(message_ids, batch, now, claim)
     due = OutboxMessage.objects.filter(status__in=[Status.READY, Status.SENDING], next_attempt_at__lte=now)
     named = due.filter(pk__in=message_ids)
     if not named.exists():
         return []
-    claim = uuid.uuid4().hex
     with transaction.atomic():
         # Only rows this transaction holds are updated: a row another worker is
         # claiming is skipped, never waited for (two waits would deadlock).
@@ -193,6 +195,50 @@ def _claim(message_ids: Sequence[int], batch: int) -> list[OutboxMessage]:
             next_attempt_at=now + LEASE,
             updated_at=now,
         )
+    return list(OutboxMessage.objects.filter(pk__in=ids, claim=claim).order_by("pk"))
+
+
+def _claim_in_one_statement(
+    message_ids: Sequence[int], batch: int, now: datetime, claim: str
+) -> list[OutboxMessage]:
+    """``_claim`` on PostgreSQL: the same locks (the named rows first, then
+    the oldest others, each with SKIP LOCKED, none when no named row is
+    due) and the same UPDATE, as one statement (data-modifying CTEs, atomic
+    without a transaction around it), then the claimed rows are read. A
+    task whose rows another batch took, most of a backlog's tasks, costs
+    one short statement and none of the ORM's query building; a batch, two
+    statements instead of five."""
+    table = OutboxMessage._meta.db_table
+    # The table name is the model's, never input.
+    sql = " ".join(
+        (
+            f"WITH named AS (SELECT id FROM {table}",  # noqa: S608
+            "WHERE id = ANY(%(ids)s) AND status IN (%(ready)s, %(sending)s) AND next_attempt_at <= %(now)s",
+            "ORDER BY id FOR UPDATE SKIP LOCKED),",
+            f"others AS (SELECT id FROM {table}",  # noqa: S608
+            "WHERE status IN (%(ready)s, %(sending)s) AND next_attempt_at <= %(now)s",
+            "AND NOT (id = ANY(%(ids)s)) AND EXISTS (SELECT 1 FROM named)",
+            "ORDER BY next_attempt_at, id LIMIT GREATEST(%(batch)s - (SELECT count(*) FROM named), 0)",
+            "FOR UPDATE SKIP LOCKED)",
+            f"UPDATE {table} SET status = %(sending)s, claim = %(claim)s, attempts = attempts + 1,",  # noqa: S608
+            "next_attempt_at = %(lease_end)s, updated_at = %(now)s",
+            "WHERE id IN (SELECT id FROM named UNION ALL SELECT id FROM others) RETURNING id",
+        )
+    )
+    params = {
+        "ids": list(message_ids),
+        "ready": Status.READY,
+        "sending": Status.SENDING,
+        "now": now,
+        "batch": batch,
+        "claim": claim,
+        "lease_end": now + LEASE,
+    }
+    with connections[OutboxMessage.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return []
     return list(OutboxMessage.objects.filter(pk__in=ids, claim=claim).order_by("pk"))
 
 
