@@ -225,7 +225,7 @@ def _claim_in_one_statement(
             "WHERE id IN (SELECT id FROM named UNION ALL SELECT id FROM others) RETURNING id",
         )
     )
-    params = {
+    params: dict[str, Any] = {
         "ids": list(message_ids),
         "ready": Status.READY,
         "sending": Status.SENDING,
