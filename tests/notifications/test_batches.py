@@ -3,6 +3,8 @@ numbers its connections): a delivery task sends its email and the other due
 ones on one connection, and one email refused or a connection dropped fails
 or retries that email alone, the batch going on over a new connection."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.db.models import F
@@ -13,7 +15,7 @@ from lojista.notifications.models import OutboxMessage
 from lojista.notifications.order_kinds import ORDER_CONTACT, order_ref
 from lojista.notifications.services import outbox
 from lojista.orders.models import OrderEvent
-from tests.notifications.factories import make_order, place_order
+from tests.notifications.factories import ADDRESS, make_order, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +238,91 @@ def test_a_worker_whose_email_was_taken_over_records_nothing(shop, smtp, django_
     row = OutboxMessage.objects.get(pk=message.pk)
     assert (row.status, row.claim, row.sent_at) == (Status.SENDING, "another-worker", None)
     assert not order.events.filter(type=OrderEvent.Type.EMAIL_SENT).exists()
+
+
+def test_one_batch_writes_each_email_s_fixed_texts_in_its_own_language(
+    shop, smtp, django_capture_on_commit_callbacks
+):
+    # The shipped templates' {% trans "…" %} are translated once per language
+    # and kept: a batch alternating languages must not carry one into the other.
+    languages = ["en", "pt-br", "en", "pt-br"]
+    with django_capture_on_commit_callbacks(execute=False):
+        for i, language in enumerate(languages):
+            place_order(email=f"buyer{i}@example.com", language=language)
+    first = OutboxMessage.objects.order_by("pk").first()
+
+    outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH)
+
+    for i, language in enumerate(languages):
+        [email] = smtp.to(f"buyer{i}@example.com")
+        label, other = (
+            ("Shipping address", "Endereço de entrega")
+            if language == "en"
+            else ("Endereço de entrega", "Shipping address")
+        )
+        for content_type in ("text/plain", "text/html"):
+            body = email.part(content_type)
+            assert label in body and other not in body
+
+
+def test_each_email_of_a_batch_has_a_boundary_of_its_own_that_no_part_holds(
+    shop, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        for i in range(3):
+            # A line that looks like the start of a boundary, in each body.
+            place_order(email=f"buyer{i}@example.com", shipping_address={**ADDRESS, "name": f"--=_{i}"})
+    first = OutboxMessage.objects.order_by("pk").first()
+
+    outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH)
+
+    boundaries = {item.message.get_boundary() for item in smtp.received}
+    assert len(smtp.received) == 6 and len(boundaries) == 6
+    for item in smtp.received:
+        boundary = item.message.get_boundary()
+        # 128 random bits, drawn as the email is sent.
+        assert re.fullmatch("=_[0-9a-f]{32}", boundary)
+        assert [part.get_content_type() for part in item.message.iter_parts()] == ["text/plain", "text/html"]
+        for content_type in ("text/plain", "text/html"):
+            assert boundary not in item.part(content_type)
+
+
+def test_a_task_whose_emails_another_batch_took_costs_one_statement(
+    shop, smtp, django_capture_on_commit_callbacks
+):
+    """Most tasks of a backlog find their emails sent by an earlier task's batch."""
+    with django_capture_on_commit_callbacks(execute=False):
+        place_order(email="ana@example.com")
+        place_order(email="bia@example.com")
+    first, _confirmation, new_order, confirmation = OutboxMessage.objects.order_by("pk")
+    outbox.outbox_deliver(message_id=first.pk, batch=outbox.DELIVERY_BATCH)
+
+    with CaptureQueriesContext(connection) as queries:
+        outcome = outbox.outbox_deliver(
+            message_id=new_order.pk, also=[confirmation.pk], batch=outbox.DELIVERY_BATCH
+        )
+
+    assert outcome == "skipped"
+    assert len(queries) == 1
+    assert len(smtp.received) == 4
+
+
+def test_a_batch_is_claimed_with_its_named_emails_first_in_two_statements_on_postgresql(
+    shop, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        older = queue_contacts(["ana@example.com", "bia@example.com", "caio@example.com"])
+        place_order(email="dani@example.com")
+    new_order, confirmation = OutboxMessage.objects.filter(order__email="dani@example.com").order_by("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        claimed = outbox._claim([confirmation.pk, new_order.pk], 4)
+
+    assert [message.pk for message in claimed] == sorted(
+        [new_order.pk, confirmation.pk, older[0].pk, older[1].pk]
+    )
+    assert {(message.status, message.attempts) for message in claimed} == {(Status.SENDING, 1)}
+    assert len({message.claim for message in claimed}) == 1
+    assert OutboxMessage.objects.get(pk=older[2].pk).status == Status.READY
+    if connection.vendor == "postgresql":
+        assert len(queries) == 2

@@ -270,9 +270,10 @@ def test_a_worker_killed_after_the_server_accepted_sends_it_again_with_the_same_
         place_order(email="ana@example.com")
     message = OutboxMessage.objects.get()
     [message] = outbox._claim([message.pk], 1)
-    rendered = outbox._render(message, outbox._Batch.of([message]))
+    batch = outbox._Batch.of([message])
+    rendered = outbox._render(message, batch)
     connection = outbox._connection()
-    outbox._send(connection, outbox._email(message, rendered, outbox.NotificationSettings.load()))
+    outbox._send(connection, outbox._email(message, rendered, batch))
     connection.close()
     # ...and the worker dies before recording it.
 

@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from conftest import bearer
 from lojista.customers.models import ApiToken, User
 from lojista.notifications.models import NotificationSettings
+from lojista.notifications.rendering import render_source
+from lojista.notifications.templating import Source
 from tests.notifications.conftest import MERCHANT
 from tests.notifications.factories import place_order
 
@@ -135,3 +137,28 @@ def test_settings_api_keeps_the_field_and_adds_translations(client, owner_header
     assert response.status_code == 422
     assert list(response.json()["details"]["fields"]) == ["translations"]
     assert NotificationSettings.load().translations == {"pt-br": {"payment_instructions": "Pague por Pix."}}
+
+
+def test_a_merchant_template_s_fixed_texts_follow_each_render_s_language():
+    # A literal {% translate %} is kept per language once translated; with a
+    # context, "as", "noop" or a variable it is translated as Django does.
+    source = Source(
+        subject="{% translate 'Total' %}",
+        text=(
+            '{% translate "Shipping address" %} | {% translate "Shipping address" as label %}{{ label }} | '
+            '{% translate "Shipping address" noop %} | {% translate "May" context "alt. month" %}'
+        ),
+        html='<p>{% translate "Shipping address" %} {% translate order.number %}</p>',
+    )
+    context = {"order": {"number": "Shipping address"}}
+    expected = {
+        "en": "Shipping address | Shipping address | Shipping address | May\n",
+        "pt-br": "Endereço de entrega | Endereço de entrega | Shipping address | Maio\n",
+    }
+
+    for language in ["en", "pt-br", "en", "pt-br"]:
+        with translation.override(language):
+            rendered = render_source(source, context)
+        label = expected[language].split(" | ")[0]
+        assert rendered.text == expected[language]
+        assert f"<p>{label} {label}</p>" in rendered.html

@@ -22,6 +22,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import secrets
 import smtplib
 import time
 import uuid
@@ -35,6 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import SafeMIMEMultipart
 from django.db import connections, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
@@ -170,11 +172,13 @@ def _claim(message_ids: Sequence[int], batch: int) -> list[OutboxMessage]:
     skipped, not waited for). The rows are marked with a claim of their own.
     Rows already taken (by another task's batch, most often) cost one read."""
     now = timezone.now()
+    claim = uuid.uuid4().hex
+    if connections[OutboxMessage.objects.db].vendor == "postgresql":
+        return _claim_in_one_statement(message_ids, batch, now, claim)
     due = OutboxMessage.objects.filter(status__in=[Status.READY, Status.SENDING], next_attempt_at__lte=now)
     named = due.filter(pk__in=message_ids)
     if not named.exists():
         return []
-    claim = uuid.uuid4().hex
     with transaction.atomic():
         # Only rows this transaction holds are updated: a row another worker is
         # claiming is skipped, never waited for (two waits would deadlock).
@@ -191,6 +195,50 @@ def _claim(message_ids: Sequence[int], batch: int) -> list[OutboxMessage]:
             next_attempt_at=now + LEASE,
             updated_at=now,
         )
+    return list(OutboxMessage.objects.filter(pk__in=ids, claim=claim).order_by("pk"))
+
+
+def _claim_in_one_statement(
+    message_ids: Sequence[int], batch: int, now: datetime, claim: str
+) -> list[OutboxMessage]:
+    """``_claim`` on PostgreSQL: the same locks (the named rows first, then
+    the oldest others, each with SKIP LOCKED, none when no named row is
+    due) and the same UPDATE, as one statement (data-modifying CTEs, atomic
+    without a transaction around it), then the claimed rows are read. A
+    task whose rows another batch took, most of a backlog's tasks, costs
+    one short statement and none of the ORM's query building; a batch, two
+    statements instead of five."""
+    table = OutboxMessage._meta.db_table
+    # The table name is the model's, never input.
+    sql = " ".join(
+        (
+            f"WITH named AS (SELECT id FROM {table}",  # noqa: S608
+            "WHERE id = ANY(%(ids)s) AND status IN (%(ready)s, %(sending)s) AND next_attempt_at <= %(now)s",
+            "ORDER BY id FOR UPDATE SKIP LOCKED),",
+            f"others AS (SELECT id FROM {table}",  # noqa: S608
+            "WHERE status IN (%(ready)s, %(sending)s) AND next_attempt_at <= %(now)s",
+            "AND NOT (id = ANY(%(ids)s)) AND EXISTS (SELECT 1 FROM named)",
+            "ORDER BY next_attempt_at, id LIMIT GREATEST(%(batch)s - (SELECT count(*) FROM named), 0)",
+            "FOR UPDATE SKIP LOCKED)",
+            f"UPDATE {table} SET status = %(sending)s, claim = %(claim)s, attempts = attempts + 1,",  # noqa: S608
+            "next_attempt_at = %(lease_end)s, updated_at = %(now)s",
+            "WHERE id IN (SELECT id FROM named UNION ALL SELECT id FROM others) RETURNING id",
+        )
+    )
+    params: dict[str, Any] = {
+        "ids": list(message_ids),
+        "ready": Status.READY,
+        "sending": Status.SENDING,
+        "now": now,
+        "batch": batch,
+        "claim": claim,
+        "lease_end": now + LEASE,
+    }
+    with connections[OutboxMessage.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return []
     return list(OutboxMessage.objects.filter(pk__in=ids, claim=claim).order_by("pk"))
 
 
@@ -223,18 +271,27 @@ def _ref(message: OutboxMessage, subject: Any = None) -> EmailRef | None:
     return EmailRef(message.subject_type, message.subject_id, sample_data, subject)
 
 
+def _sender(shop: NotificationSettings) -> str:
+    # Folded here too: a name stored before it was checked must not stop every email.
+    return str(Address(display_name=one_line(shop.from_name), addr_spec=sender_address(shop)))
+
+
 @dataclass(frozen=True)
 class _Batch:
-    """What a batch's emails share: the shop, their subjects and the merchant's templates."""
+    """What a batch's emails share: the shop and its From address, their
+    subjects and the merchant's templates."""
 
     shop: NotificationSettings
+    sender: str
     subjects: dict[tuple[str, str], Any]
     overrides: Overrides
 
     @classmethod
     def of(cls, messages: list[OutboxMessage]) -> "_Batch":
+        shop = NotificationSettings.load()
         return cls(
-            shop=NotificationSettings.load(),
+            shop=shop,
+            sender=_sender(shop),
             subjects=_subjects(messages),
             overrides=overrides_of((message.kind, message.language) for message in messages),
         )
@@ -269,15 +326,25 @@ def _language_tag(language: str) -> str:
     return f"{base}-{region.upper()}" if region else base
 
 
-def _email(
-    message: OutboxMessage, rendered: RenderedEmail, shop: NotificationSettings
-) -> EmailMultiAlternatives:
-    # Folded here too: a name stored before it was checked must not stop every email.
-    sender = str(Address(display_name=one_line(shop.from_name), addr_spec=sender_address(shop)))
-    email = EmailMultiAlternatives(
+class _Email(EmailMultiAlternatives):
+    """An email whose MIME boundary is 128 random bits. Left to itself, the
+    email package draws a 63-bit boundary when the message is flattened and
+    compiles a regular expression, new for each message, to check that no
+    line of the body holds it: a fifth of the CPU of flattening an email.
+    A body cannot hold 128 random bits by chance, nor can anyone write them
+    into a template or an order before they are drawn."""
+
+    def message(self) -> SafeMIMEMultipart:
+        msg = super().message()
+        msg.set_boundary(f"=_{secrets.token_hex(16)}")
+        return msg
+
+
+def _email(message: OutboxMessage, rendered: RenderedEmail, batch: _Batch) -> EmailMultiAlternatives:
+    email = _Email(
         subject=rendered.subject,
         body=rendered.text,
-        from_email=sender,
+        from_email=batch.sender,
         to=[recipient_address(address) for address in message.recipients],
         headers={
             **{name: one_line(value) for name, value in rendered.headers.items()},
@@ -463,7 +530,7 @@ def _deliver(message: OutboxMessage, batch: _Batch, connection: BaseEmailBackend
         return "failed"
     try:
         rendered = _render(message, batch)
-        email = _email(message, rendered, batch.shop)
+        email = _email(message, rendered, batch)
     except Exception as error:
         # The shipped templates failed (a bug, which retrying will not fix),
         # or a header value cannot be sent: this email fails, the others go on.
