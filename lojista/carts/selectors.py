@@ -116,7 +116,7 @@ class LiveLine(NamedTuple):
     available: int  # on hand less others' unexpired holds, never below 0
 
 
-# Written by hand (decision 219). The columns are the models' own names
+# Written by hand (decision 225). The columns are the models' own names
 # (none sets db_column); the tables come from the models (``_live_lines_sql``).
 LIVE_LINES_SQL = """
 SELECT l.id, l.variant_id,

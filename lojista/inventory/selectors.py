@@ -31,7 +31,7 @@ def active_reserved_by_variant(
 ) -> dict[int, int]:
     """Units held by unexpired reservations, per variant (absent when none), in
     one aggregate query; ``exclude_key``'s own holds are left out. Written by
-    hand (decision 221): every stock hold and sale runs it under the stock
+    hand (decision 227): every stock hold and sale runs it under the stock
     rows' locks, and the ORM's building of it was most of its CPU."""
     ids = list(variant_ids)
     if not ids:

@@ -1,6 +1,6 @@
 """The units other buyers hold, read when a checkout starts or completes
 (``inventory.selectors.active_reserved_by_variant``, a hand-written
-statement since decision 221), on SQLite and PostgreSQL."""
+statement since decision 227), on SQLite and PostgreSQL."""
 
 import pytest
 from django.db.models import Sum
