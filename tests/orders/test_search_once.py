@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lojista.orders.models import Order
+from lojista.orders.models import Order, OrderStatus
 from lojista.orders.selectors import order_tab_counts, staff_order_rows, staff_order_rows_with_counts
 from lojista.orders.services import order_transition
 from lojista.orders.statuses import TABS
@@ -94,3 +94,9 @@ def test_capped_counts_are_exact_up_to_the_cap_and_all_is_the_other_tabs_sum(sho
     capped = order_tab_counts(cap=cap)
 
     assert capped == {tab: min(count, cap + 1) for tab, count in exact.items()}
+
+
+def test_the_tabs_but_all_share_every_status_out_one_tab_each():
+    # order_tab_counts counts All as the sum of the other tabs.
+    shared = [status for tab, statuses in TABS.items() if statuses is not None for status in statuses]
+    assert sorted(shared) == sorted(OrderStatus.values)
