@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from lojista.carts.errors import CartNotFound
 from lojista.carts.models import Cart, CartLine, is_cart_token_shaped
-from lojista.catalog.models import Product, Variant
+from lojista.catalog.models import Product, Variant, order_limit
 from lojista.core.money import format_money
 from lojista.customers.models import User
 from lojista.inventory.models import Reservation, Stock
@@ -226,10 +226,10 @@ def line_view(line: LiveLine) -> LineView:
     if not line.published:
         quantity, problem, message = 0, UNAVAILABLE, _("This item is no longer available")
     else:
-        # Variant.order_limit, from the row's column:
-        limit = line.max_per_order if line.max_per_order is not None else settings.LOJISTA_MAX_PER_ORDER
         quantity, problem, message = _quantity_problem(
-            line.requested_quantity, limit=limit, available=line.available if line.track_stock else None
+            line.requested_quantity,
+            limit=order_limit(line.max_per_order),
+            available=line.available if line.track_stock else None,
         )
         # A stock problem speaks first; the price change waits to be shown
         # until the item can be bought, as price_seen only moves once it was shown.

@@ -69,9 +69,14 @@ class Variant(models.Model):
 
     @property
     def order_limit(self) -> int | None:
-        """The most units of this variant one order may hold (None: no limit):
-        its own maximum, else the shop's MAX_PER_ORDER."""
-        return self.max_per_order if self.max_per_order is not None else settings.LOJISTA_MAX_PER_ORDER
+        """The most units of this variant one order may hold (None: no limit)."""
+        return order_limit(self.max_per_order)
+
+
+def order_limit(max_per_order: int | None) -> int | None:
+    """The most units of a variant one order may hold (None: no limit): its
+    own maximum (``Variant.max_per_order``), else the shop's MAX_PER_ORDER."""
+    return max_per_order if max_per_order is not None else settings.LOJISTA_MAX_PER_ORDER
 
 
 class LineSnapshot(models.Model):
