@@ -9,19 +9,11 @@ from lojista.orders.models import Order
 from lojista.orders.selectors import staff_order_rows, staff_orders
 from lojista.orders.statuses import TABS
 from tests.orders.factories import placed_order
-from tests.orders.test_search import assert_migration_builds, plan
+from tests.orders.test_search import assert_migration_builds, pg_index, plan
 
 pytestmark = pytest.mark.django_db
 
 INDEX = "order_closed_tab_number_idx"
-
-
-def indexes() -> set[str]:
-    if connection.vendor != "postgresql":
-        return set()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = %s", [INDEX])
-        return {row[0] for row in cursor.fetchall()}
 
 
 def test_the_closed_tab_lists_the_delivered_orders_newest_first():
@@ -52,5 +44,5 @@ def test_the_migration_applies_and_reverts_on_either_database():
         before="0009_order_email_upper_index",
         after="0010_order_closed_tab_index",
         built=built,
-        indexes=indexes,
+        indexes=pg_index(INDEX),
     )

@@ -157,6 +157,20 @@ def test_the_migration_applies_and_reverts_on_either_database():
     )
 
 
+def pg_index(name: str) -> Callable[[], set[str]]:
+    """``indexes`` for assert_migration_builds: ``{name}`` while PostgreSQL has
+    that index, else nothing (SQLite has none of these)."""
+
+    def indexes() -> set[str]:
+        if connection.vendor != "postgresql":
+            return set()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = %s", [name])
+            return {row[0] for row in cursor.fetchall()}
+
+    return indexes
+
+
 def assert_migration_builds(
     *, before: str, after: str, built: set[str], indexes: Callable[[], set[str]]
 ) -> None:

@@ -9,7 +9,7 @@ from django.db import connection
 
 from lojista.orders.selectors import order_tab_counts, staff_orders
 from tests.orders.factories import placed_order
-from tests.orders.test_search import assert_migration_builds, plan
+from tests.orders.test_search import assert_migration_builds, pg_index, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +50,6 @@ def test_the_names_are_still_searched_with_a_whole_address(customer):
     assert found("ana@example.com") == {order.number}
 
 
-def indexes() -> set[str]:
-    if connection.vendor != "postgresql":
-        return set()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = %s", [INDEX])
-        return {row[0] for row in cursor.fetchall()}
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
 def test_on_postgresql_a_whole_address_is_read_from_the_email_index(orders):
     explained = plan(staff_orders(q="ana@example.com").order_by())
@@ -73,5 +65,5 @@ def test_the_migration_applies_and_reverts_on_either_database():
         before="0008_order_search_trigram_indexes",
         after="0009_order_email_upper_index",
         built=built,
-        indexes=indexes,
+        indexes=pg_index(INDEX),
     )
